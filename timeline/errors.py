@@ -1,0 +1,104 @@
+"""Everything ``timeline`` raises on purpose, rooted at :class:`TimelineError`.
+
+Each message is written for the person running the tool, so the CLI prints
+``str(error)`` and exits with ``error.exit_code`` instead of a traceback.
+Each class also derives from the builtin a caller would naturally catch, so
+``except ValueError`` keeps working::
+
+    TimelineError
+    ├── DateError (ValueError)             a date string that is not a valid date
+    ├── InvalidTimelineError (ValueError)  data problems, all of them, in .problems
+    ├── ReadError (ValueError)             a reader could not parse a file
+    ├── UsageError                         exit status 2: the call itself is wrong
+    │   ├── UnknownFormatError (LookupError)
+    │   └── OptionError (ValueError)       an exporter option that is unknown or badly typed
+    ├── ExportError                        an exporter failed while writing
+    └── PluginError                        a plugin could not be loaded or clashes with another
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .problems import Problem
+
+__all__ = [
+    "DateError",
+    "ExportError",
+    "InvalidTimelineError",
+    "OptionError",
+    "PluginError",
+    "ReadError",
+    "TimelineError",
+    "UnknownFormatError",
+    "UsageError",
+]
+
+
+class TimelineError(Exception):
+    """Root of every error ``timeline`` raises deliberately."""
+
+    #: Exit status the CLI uses for this error: 1 for bad data, 2 for bad usage.
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DateError(TimelineError, ValueError):
+    """A date string that is not a valid date; the message says why."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"{text!r} is not a valid date: {reason}")
+        self.text = text
+        self.reason = reason
+
+
+class ReadError(TimelineError, ValueError):
+    """A reader could not parse a file (syntax error, wrong encoding, ...).
+
+    Readers raise it with ``line`` where the parser gives one; the loader adds
+    the file name.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class InvalidTimelineError(TimelineError, ValueError):
+    """The data has problems; ``problems`` lists every one found in the run."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} found:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+class UsageError(TimelineError):
+    """The call is wrong rather than the data (exit status 2)."""
+
+    exit_code = 2
+
+
+class UnknownFormatError(UsageError, LookupError):
+    """No installed exporter or reader has this name or extension."""
+
+
+class OptionError(UsageError, ValueError):
+    """An exporter option that is unknown, badly typed or out of range."""
+
+
+class ExportError(TimelineError):
+    """An exporter failed while writing; the message names the plugin."""
+
+
+class PluginError(TimelineError):
+    """A plugin could not be loaded, or clashes with another plugin."""
