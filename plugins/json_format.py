@@ -1,0 +1,155 @@
+"""JSON in and out: the canonical, lossless form of the data format.
+
+Exporting any timeline to JSON, reading that back and exporting again gives
+the same bytes: keys in the documented order, dates in canonical EDTF, empty
+fields left out, ``extra`` with sorted keys.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import IO, Any
+
+import timeline
+from timeline import Document, Event, Option, ReadError, Source, Timeline, decode_text
+
+
+class JsonReader:
+    name = "json"
+    extensions = (".json",)
+    description = "JSON (the canonical form written by --format json)"
+
+    def read(self, data: bytes, source: str) -> Document:
+        text = decode_text(data)
+        try:
+            content = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ReadError(f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
+        except RecursionError:
+            raise ReadError("invalid JSON: nested too deeply") from None
+        return Document(content)
+
+
+def _source(source: Source) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in ("title", "publisher", "url"):
+        value = getattr(source, key)
+        if value is not None:
+            out[key] = value
+    if source.date is not None:
+        out["date"] = source.date.isoformat()
+    return out
+
+
+def _sorted_mapping(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _sorted_mapping(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_mapping(item) for item in value]
+    return value
+
+
+def _event_zone(event: Event, default_zone: str | None) -> str | None:
+    """The zone to write: the event's own, or the one its times were resolved in."""
+    if event.timezone is not None:
+        return event.timezone
+    for date in (event.start, event.end):
+        if date is not None and date.zone is not None and date.zone != default_zone:
+            return date.zone
+    return None
+
+
+def event_to_data(event: Event, default_zone: str | None = None) -> dict[str, Any]:
+    """An event as plain data in the documented field order."""
+    out: dict[str, Any] = {"id": event.id, "title": event.title, "start": event.start.isoformat()}
+    if event.ongoing:
+        out["end"] = ".."
+    elif event.end is not None:
+        out["end"] = event.end.isoformat()
+    zone = _event_zone(event, default_zone)
+    if zone is not None:
+        out["timezone"] = zone
+    if event.description:
+        out["description"] = event.description
+    if event.tags:
+        out["tags"] = list(event.tags)
+    if event.group is not None:
+        out["group"] = event.group
+    if event.location is not None:
+        loc = event.location
+        out["location"] = {k: v for k, v in (("name", loc.name), ("lat", loc.lat), ("lon", loc.lon)) if v is not None}
+    if event.media is not None:
+        media = event.media
+        out["media"] = {
+            k: v for k, v in (("url", media.url), ("caption", media.caption), ("credit", media.credit)) if v is not None
+        }
+    if event.sources:
+        out["sources"] = [_source(s) for s in event.sources]
+    if event.related:
+        out["related"] = list(event.related)
+    if event.extra:
+        out["extra"] = _sorted_mapping(event.extra)
+    return out
+
+
+class JsonExporter:
+    name = "json"
+    extensions = (".json",)
+    media_type = "application/json"
+    description = "The timeline as canonical JSON, lossless: read it back with timeline itself"
+    options = (
+        Option("indent", "Spaces per indentation level; 0 writes one event per line", type="int", default=2,
+               minimum=0, maximum=8),
+    )
+
+    def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
+        indent: int = options.get("indent", 2)
+        if indent:
+            def dump(value: Any, depth: int) -> str:
+                text = json.dumps(value, ensure_ascii=False, indent=indent)
+                return text.replace("\n", "\n" + " " * (indent * depth))
+            pad, sep, nl = " " * indent, ": ", "\n"
+        else:
+            def dump(value: Any, depth: int) -> str:
+                return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            pad, sep, nl = "", ":", "\n"
+        head: dict[str, Any] = {"id": timeline.id, "title": timeline.title}
+        if timeline.description:
+            head["description"] = timeline.description
+        if timeline.timezone is not None:
+            head["timezone"] = timeline.timezone
+        if timeline.updated is not None:
+            head["updated"] = timeline.updated.isoformat()
+        parts = [f"{pad}{json.dumps(k)}{sep}{dump(v, 1)}" for k, v in head.items()]
+        if timeline.eras:
+            eras = []
+            for era in timeline.eras:
+                data: dict[str, Any] = {"title": era.title, "start": era.start.isoformat()}
+                if era.ongoing:
+                    data["end"] = ".."
+                elif era.end is not None:
+                    data["end"] = era.end.isoformat()
+                if era.description:
+                    data["description"] = era.description
+                eras.append(data)
+            parts.append(f"{pad}\"eras\"{sep}{dump(eras, 1)}")
+        write = stream.write
+        write(("{" + nl + ("," + nl).join(parts) + "," + nl + f"{pad}\"events\"{sep}[").encode("utf-8"))
+        zone = timeline.timezone
+        first = True
+        for event in timeline.events:
+            chunk = dump(event_to_data(event, zone), 2)
+            write(((nl if first else "," + nl) + pad * 2 + chunk).encode("utf-8"))
+            first = False
+        write(((nl + pad if not first else "") + "]" + nl + "}" + "\n").encode("utf-8"))
+
+
+@timeline.hookimpl
+def timeline_readers() -> list[JsonReader]:
+    return [JsonReader()]
+
+
+@timeline.hookimpl
+def timeline_exporters() -> list[JsonExporter]:
+    return [JsonExporter()]

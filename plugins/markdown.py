@@ -1,0 +1,156 @@
+"""Markdown: a readable report of the timeline, valid CommonMark and GFM.
+
+Mapping decisions are documented in ``docs/exporters/markdown.md``.  Every
+piece of text from the data is escaped for the spot it lands in, so a title
+such as ``# x`` or ``<script>`` shows as typed; descriptions keep their own
+Markdown, re-rendered so that raw HTML is neutralised and nothing can leak
+into the rest of the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import IO, Any
+from urllib.parse import quote
+
+import timeline
+from timeline import (
+    Era,
+    Event,
+    Option,
+    Source,
+    Timeline,
+    escape_markdown,
+    human_date,
+    human_span,
+    markdown_to_markdown,
+    safe_url,
+)
+
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def link(text: str, url: str | None) -> str:
+    """``[text](url)`` with both parts escaped, or just the text for an unsafe URL."""
+    label = escape_markdown(text)
+    target = safe_url(url)
+    if target is None:
+        return label
+    return f"[{label}](<{quote(target, safe=_URL_SAFE)}>)"
+
+
+def _source_line(source: Source) -> str:
+    title = source.title or source.url or "source"
+    parts = [link(title, source.url)]
+    if source.publisher:
+        parts.append(escape_markdown(source.publisher))
+    if source.date is not None:
+        parts.append(escape_markdown(human_date(source.date)))
+    return ", ".join(parts)
+
+
+class MarkdownExporter:
+    name = "markdown"
+    extensions = (".md", ".markdown")
+    media_type = "text/markdown; charset=utf-8; variant=GFM"
+    description = "A readable Markdown report (CommonMark/GFM): events in order with dates, sources and tags"
+    options = (
+        Option("heading_level", "Heading level of the document title (1-3)", type="int", default=1,
+               minimum=1, maximum=3),
+        Option("toc", "List the events with their dates at the top", type="bool", default=False),
+        Option("sources", "Include each event's sources", type="bool", default=True),
+    )
+
+    def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
+        level: int = options.get("heading_level", 1)
+        write = stream.write
+
+        def block(text: str) -> None:
+            write(text.encode("utf-8"))
+
+        h1, h2, h3 = "#" * level, "#" * (level + 1), "#" * (level + 2)
+        block(f"{h1} {escape_markdown(timeline.title)}\n\n")
+        if timeline.description:
+            block(markdown_to_markdown(timeline.description, heading_level=level + 1) + "\n")
+        summary = self._summary(timeline)
+        if summary:
+            block(f"*{summary}*\n\n")
+        if options.get("toc", False) and timeline.events:
+            block(f"{h2} Contents\n\n")
+            for event in timeline.events:
+                date = human_span(event.start, event.end, ongoing=event.ongoing)
+                block(f"- {escape_markdown(date)}: {escape_markdown(event.title)}\n")
+            block("\n")
+        if timeline.eras:
+            block(f"{h2} Eras\n\n")
+            for era in timeline.eras:
+                block(self._era(era, h3, level + 3))
+        if timeline.events:
+            block(f"{h2} Events\n\n")
+            titles = {event.id: event.title for event in timeline.events}
+            for event in timeline.events:
+                block(self._event(event, h3, level + 3, titles, bool(options.get("sources", True))))
+
+    @staticmethod
+    def _summary(timeline: Timeline) -> str:
+        parts = []
+        count = len(timeline.events)
+        if count:
+            first, last = timeline.events[0], timeline.events[-1]
+            parts.append(
+                f"{count} event{'s' if count != 1 else ''}, "
+                f"{escape_markdown(human_date(first.start))} to {escape_markdown(human_date(last.start))}."
+            )
+        if timeline.updated is not None:
+            parts.append(f"Last updated {escape_markdown(human_date(timeline.updated))}.")
+        return " ".join(parts)
+
+    @staticmethod
+    def _era(era: Era, heading: str, inner_level: int) -> str:
+        span = human_span(era.start, era.end, ongoing=era.ongoing)
+        text = f"{heading} {escape_markdown(era.title)}\n\n*{escape_markdown(span)}*\n\n"
+        if era.description:
+            text += markdown_to_markdown(era.description, heading_level=min(inner_level, 6)) + "\n"
+        return text
+
+    @staticmethod
+    def _event(event: Event, heading: str, inner_level: int, titles: Mapping[str, str], with_sources: bool) -> str:
+        lines = [f"{heading} {escape_markdown(event.title)}\n\n"]
+        facts = [f"**{escape_markdown(human_span(event.start, event.end, ongoing=event.ongoing))}**"]
+        if event.location is not None:
+            place = event.location.name or ""
+            if event.location.has_coordinates:
+                coords = f"{event.location.lat:.4f}, {event.location.lon:.4f}"
+                place = f"{place} ({coords})" if place else coords
+            if place:
+                facts.append(escape_markdown(place))
+        if event.group:
+            facts.append(escape_markdown(event.group))
+        lines.append(" · ".join(facts) + "\n\n")
+        if event.description:
+            lines.append(markdown_to_markdown(event.description, heading_level=min(inner_level, 6)) + "\n")
+        if event.media is not None:
+            media = event.media
+            label = media.caption or "Media"
+            credit = f" ({escape_markdown(media.credit)})" if media.credit else ""
+            lines.append(f"Media: {link(label, media.url)}{credit}\n\n")
+        if event.tags:
+            lines.append(f"Tags: {', '.join(escape_markdown(t) for t in event.tags)}\n\n")
+        if event.related:
+            related = _names(event.related, titles)
+            if related:
+                lines.append(f"See also: {related}\n\n")
+        if with_sources and event.sources:
+            lines.append("Sources:\n\n")
+            lines.extend(f"- {_source_line(s)}\n" for s in event.sources)
+            lines.append("\n")
+        return "".join(lines)
+
+
+def _names(ids: Iterable[str], titles: Mapping[str, str]) -> str:
+    return "; ".join(escape_markdown(titles[i]) for i in ids if i in titles)
+
+
+@timeline.hookimpl
+def timeline_exporters() -> list[MarkdownExporter]:
+    return [MarkdownExporter()]

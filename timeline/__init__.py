@@ -1,0 +1,105 @@
+"""timeline: dated events with their sources, published as web stories,
+calendars and documents.
+
+Everything public is importable from here.  Names are loaded on first use,
+so ``import timeline`` (and ``timeline --help``) stays instant::
+
+    import timeline
+
+    story = timeline.sample()
+    print(timeline.export(story, "markdown").decode())
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .atomic import atomic_output
+    from .dates import Date, Precision, parse_span
+    from .display import human_date, human_span
+    from .encoding import decode_text
+    from .errors import (
+        DateError,
+        ExportError,
+        InvalidTimelineError,
+        OptionError,
+        PluginError,
+        ReadError,
+        TimelineError,
+        UnknownFormatError,
+        UsageError,
+    )
+    from .exporting import export
+    from .hookspecs import hookimpl
+    from .loading import load, load_bytes, sample, sample_path
+    from .markup import escape_markdown, markdown_to_html, markdown_to_markdown, markdown_to_text, safe_url
+    from .model import Era, Event, Location, Media, Source, Timeline
+    from .options import Option
+    from .problems import Problem
+    from .protocols import Document, Exporter, Reader
+    from .registry import PluginWarning, Registry
+    from .validation import validate
+
+# name -> module that defines it
+_EXPORTS = {
+    "Date": "dates",
+    "DateError": "errors",
+    "Document": "protocols",
+    "Era": "model",
+    "Event": "model",
+    "ExportError": "errors",
+    "Exporter": "protocols",
+    "InvalidTimelineError": "errors",
+    "Location": "model",
+    "Media": "model",
+    "Option": "options",
+    "OptionError": "errors",
+    "PluginError": "errors",
+    "PluginWarning": "registry",
+    "Precision": "dates",
+    "Problem": "problems",
+    "ReadError": "errors",
+    "Reader": "protocols",
+    "Registry": "registry",
+    "Source": "model",
+    "Timeline": "model",
+    "TimelineError": "errors",
+    "UnknownFormatError": "errors",
+    "UsageError": "errors",
+    "atomic_output": "atomic",
+    "decode_text": "encoding",
+    "escape_markdown": "markup",
+    "export": "exporting",
+    "hookimpl": "hookspecs",
+    "human_date": "display",
+    "human_span": "display",
+    "load": "loading",
+    "load_bytes": "loading",
+    "markdown_to_html": "markup",
+    "markdown_to_markdown": "markup",
+    "markdown_to_text": "markup",
+    "parse_span": "dates",
+    "safe_url": "markup",
+    "sample": "loading",
+    "sample_path": "loading",
+    "validate": "validation",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'timeline' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module_name}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

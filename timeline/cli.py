@@ -1,0 +1,244 @@
+"""The ``timeline`` command.
+
+Only click is imported up front: every command imports what it needs when
+it runs, so ``timeline --help`` and ``--version`` load no plugin, no
+pendulum and no package metadata.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from ._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Timeline
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+__all__ = ["cli", "main"]
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    click.echo(f"timeline: warning: {message}", err=True)
+
+
+class _Group(click.Group):
+    """Turns the library's errors into a message and an exit status, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from .errors import TimelineError
+
+        try:
+            return super().invoke(ctx)
+        except TimelineError as exc:
+            click.echo(f"timeline: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader went away (``timeline export ... | head``): stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
+        except KeyboardInterrupt:
+            click.echo("timeline: interrupted", err=True)
+            ctx.exit(130)
+
+
+def _complete_format(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from .registry import default_registry
+
+    return [name for name in default_registry().exporters() if name.startswith(incomplete)]
+
+
+def _input_options(func: F) -> F:
+    func = click.option(
+        "--input-format", "-I", metavar="NAME",
+        help="Read the files (or '-', standard input) as this format instead of guessing from the extension.",
+    )(func)
+    func = click.argument("files", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))(func)
+    return func
+
+
+def _filter_options(func: F) -> F:
+    for decorator in reversed([
+        click.option("--tag", "tags", multiple=True, metavar="TAG", help="Keep events with this tag (repeatable: any of them)."),
+        click.option("--group", "groups", multiple=True, metavar="GROUP", help="Keep events in this group (repeatable)."),
+        click.option("--since", metavar="DATE", help="Keep events that overlap this date or later (EDTF, e.g. 2022 or 2022-02)."),
+        click.option("--until", metavar="DATE", help="Keep events that overlap this date or earlier."),
+    ]):
+        func = decorator(func)
+    return func
+
+
+def _load(files: Sequence[str], input_format: str | None) -> Timeline:
+    from .loading import find_default_input, load, load_bytes
+
+    if not files:
+        paths, label = find_default_input()
+        click.echo(f"timeline: reading {label}", err=True)
+        return load(paths, input_format=input_format)
+    if "-" in files:
+        if len(files) > 1:
+            raise click.UsageError("'-' (standard input) cannot be combined with other files")
+        return load_bytes(sys.stdin.buffer.read(), name="<stdin>", input_format=input_format or "yaml")
+    return load(list(files), input_format=input_format)
+
+
+def _filtered(timeline: Timeline, tags: Sequence[str], groups: Sequence[str], since: str | None, until: str | None) -> Timeline:
+    if not (tags or groups or since or until):
+        return timeline
+    from .dates import Date
+    from .errors import DateError
+
+    def parse(value: str | None, flag: str) -> Date | None:
+        if value is None:
+            return None
+        try:
+            return Date.parse(value)
+        except DateError as exc:
+            raise click.BadParameter(str(exc), param_hint=flag) from None
+
+    return timeline.filter(tags=tags, groups=groups, since=parse(since, "--since"), until=parse(until, "--until"))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="timeline", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Keep the events of a story as data, with their sources, and publish
+    them as Markdown, JSON, calendars and web timelines.
+
+    With no FILES, commands read timeline.yaml, timeline.toml or
+    timeline.json (or an events/ folder) in the current directory, or else
+    the bundled sample timeline.
+    """
+    warnings.showwarning = _show_warning
+    warnings.simplefilter("default")
+
+
+@cli.command()
+@_input_options
+@click.option("--format", "-f", "format_name", metavar="NAME", shell_complete=_complete_format,
+              help="Output format (see 'timeline formats'); default: from -o's extension.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+              help="Write here (atomically: a failed export leaves an existing file untouched). Default: standard output.")
+@click.option("--option", "-O", "option_pairs", multiple=True, metavar="NAME=VALUE",
+              help="An exporter option (repeatable); 'timeline formats' lists them.")
+@_filter_options
+def export(files: tuple[str, ...], input_format: str | None, format_name: str | None, output: str | None,
+           option_pairs: tuple[str, ...], tags: tuple[str, ...], groups: tuple[str, ...],
+           since: str | None, until: str | None) -> None:
+    """Write the timeline in another format.
+
+    \b
+    Examples:
+      timeline export --format markdown -o story.md
+      timeline export events/ -o story.json --tag treaty
+      timeline export timeline.yaml -f json -O indent=0 | jq .
+    """
+    from .exporting import export as run_export
+    from .options import parse_option_assignments
+    from .registry import default_registry
+
+    registry = default_registry()
+    to_stdout = output is None or output == "-"
+    if format_name is None and to_stdout:
+        names = ", ".join(registry.exporters())
+        raise click.UsageError(f"name a format with --format/-f, or an output file with -o (formats: {names})")
+    exporter = registry.exporter(format_name) if format_name else registry.exporter_for_path(output or "")
+    from .options import resolve_options
+
+    options = parse_option_assignments(option_pairs)
+    resolve_options(tuple(exporter.options), options, exporter=exporter.name)  # fail before loading data
+    timeline = _filtered(_load(files, input_format), tags, groups, since, until)
+    if to_stdout:
+        stdout = click.get_binary_stream("stdout")
+        run_export(timeline, exporter.name, stdout, registry=registry, **options)
+        stdout.flush()
+    else:
+        run_export(timeline, exporter.name, output, registry=registry, **options)
+        click.echo(f"timeline: wrote {len(timeline)} events to {output}", err=True)
+
+
+@cli.command()
+@_input_options
+def check(files: tuple[str, ...], input_format: str | None) -> None:
+    """Check timeline files and report every problem (exit status 1 if any)."""
+    timeline = _load(files, input_format)
+    eras = f", {len(timeline.eras)} eras" if timeline.eras else ""
+    click.echo(f"ok: {timeline.title!r}: {len(timeline)} events{eras}")
+
+
+@cli.command()
+@_input_options
+@_filter_options
+def show(files: tuple[str, ...], input_format: str | None, tags: tuple[str, ...], groups: tuple[str, ...],
+         since: str | None, until: str | None) -> None:
+    """Print the events in order, one line each, with their dates."""
+    from .display import human_span
+
+    timeline = _filtered(_load(files, input_format), tags, groups, since, until)
+    rows = [(human_span(e.start, e.end, ongoing=e.ongoing), e) for e in timeline.events]
+    width = min(max((len(date) for date, _ in rows), default=0), 34)
+    click.echo(click.style(timeline.title, bold=True))
+    for date, event in rows:
+        tags_text = click.style(f"  [{', '.join(event.tags)}]", dim=True) if event.tags else ""
+        title = " ".join(event.title.split())
+        click.echo(f"{date:<{width}}  {title}{tags_text}")
+    click.echo(click.style(f"{len(rows)} events", dim=True))
+
+
+@cli.command()
+def formats() -> None:
+    """List the output and input formats, with their options."""
+    from .registry import default_registry
+
+    registry = default_registry()
+    click.echo(click.style("Output formats (timeline export --format NAME):", bold=True))
+    for name, exporter in registry.exporters().items():
+        click.echo(f"  {name:<12} {', '.join(exporter.extensions):<14} {exporter.description}")
+        for option in exporter.options:
+            default = "" if option.default is None else f" (default: {option.default})"
+            choices = f" [{'|'.join(str(c) for c in option.choices)}]" if option.choices else ""
+            click.echo(f"      -O {option.name}=<{option.type}>{choices}  {option.help}{default}")
+    click.echo(click.style("Input formats:", bold=True))
+    for name, reader in registry.readers().items():
+        click.echo(f"  {name:<12} {', '.join(reader.extensions):<14} {reader.description}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def plugins(as_json: bool) -> None:
+    """List installed plugins, what they provide, and any load errors."""
+    from .registry import default_registry
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # errors are part of the listing itself
+        infos = default_registry().plugins()
+    if as_json:
+        import json
+
+        click.echo(json.dumps([info.as_dict() for info in infos], indent=2, sort_keys=True))
+        return
+    for info in infos:
+        origin = "built-in" if info.builtin else f"{info.package or 'registered in code'} {info.version or ''}".strip()
+        click.echo(f"{info.name} ({origin})")
+        if info.hooks:
+            click.echo(f"    hooks:   {', '.join(info.hooks)}")
+        if info.exporters:
+            click.echo(f"    formats: {', '.join(info.exporters)}")
+        if info.readers:
+            click.echo(f"    readers: {', '.join(info.readers)}")
+        if info.error:
+            click.echo(click.style(f"    error:   {info.error}", fg="red"))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``timeline`` command."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="timeline")

@@ -1,0 +1,294 @@
+"""Finding plugins, isolating their failures, and looking formats up.
+
+Built-in formats and third-party ones arrive the same way, through the
+``timeline`` entry-point group; the only privilege a built-in has is that a
+third party cannot silently take its format name.  A plugin that fails to
+import, or whose hook raises, is recorded and reported once; everything else
+keeps working.  Set ``TIMELINE_PLUGINS=a,b`` to load only those third-party
+plugins (by entry-point or distribution name), or to nothing for built-ins
+only.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import PurePath
+from typing import Any
+
+import attrs
+
+from .errors import PluginError, UnknownFormatError
+from .suggest import did_you_mean
+
+__all__ = ["BUILTIN_DISTRIBUTION", "PluginInfo", "PluginWarning", "Registry", "default_registry"]
+
+#: The distribution whose entry points count as built-in.
+BUILTIN_DISTRIBUTION = "timeline-events"
+
+
+class PluginWarning(UserWarning):
+    """A plugin could not be loaded or clashes with another; the rest still works."""
+
+
+@attrs.define
+class PluginInfo:
+    """What ``timeline plugins`` reports about one plugin."""
+
+    name: str
+    package: str | None
+    version: str | None
+    builtin: bool
+    hooks: list[str] = attrs.field(factory=list)
+    exporters: list[str] = attrs.field(factory=list)
+    readers: list[str] = attrs.field(factory=list)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+def _normalise(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def _describe_error(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+class Registry:
+    """The plugins of one run and the formats they provide.
+
+    Nothing is imported until a format is asked for, so creating a registry
+    is free.  ``Registry(entry_points=False)`` starts empty, for tests and
+    embedding: add plugins with :meth:`register`.
+    """
+
+    def __init__(
+        self,
+        *,
+        entry_points: bool = True,
+        only: Iterable[str] | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        env = os.environ if environ is None else environ
+        if only is None and "TIMELINE_PLUGINS" in env:
+            only = [p.strip() for p in env["TIMELINE_PLUGINS"].split(",") if p.strip()]
+        self._only = None if only is None else {_normalise(n) for n in only}
+        self._use_entry_points = entry_points
+        self._manager: Any = None
+        self._infos: dict[str, PluginInfo] = {}
+        self._pending: list[tuple[object, PluginInfo]] = []
+        self._exporters: dict[str, Any] | None = None
+        self._readers: dict[str, Any] | None = None
+
+    # -- plugins ---------------------------------------------------------
+    def register(self, plugin: object, *, name: str | None = None, package: str | None = None) -> None:
+        """Add a plugin object (a module or an instance with hook implementations)."""
+        label = name or getattr(plugin, "__name__", None) or type(plugin).__name__
+        info = PluginInfo(name=label, package=package, version=None, builtin=False)
+        if self._manager is None:
+            self._pending.append((plugin, info))
+        else:
+            self._add(plugin, info, strict=True)
+        self._exporters = self._readers = None
+
+    def _pm(self) -> Any:
+        if self._manager is None:
+            import pluggy
+
+            from . import hookspecs
+
+            manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+            manager.add_hookspecs(hookspecs)
+            self._manager = manager
+            if self._use_entry_points:
+                self._load_entry_points()
+        while self._pending:
+            plugin, info = self._pending.pop(0)
+            self._add(plugin, info, strict=True)
+        return self._manager
+
+    def _load_entry_points(self) -> None:
+        from importlib.metadata import entry_points
+
+        from .hookspecs import PROJECT_NAME
+
+        found = sorted(
+            entry_points(group=PROJECT_NAME),
+            key=lambda ep: (ep.dist.name if ep.dist else "", ep.name),
+        )
+        for ep in found:
+            dist = ep.dist
+            package = dist.name if dist is not None else None
+            builtin = package is not None and _normalise(package) == BUILTIN_DISTRIBUTION
+            if not builtin and self._only is not None:
+                if _normalise(ep.name) not in self._only and (
+                    package is None or _normalise(package) not in self._only
+                ):
+                    continue
+            info = PluginInfo(
+                name=ep.name,
+                package=package,
+                version=dist.version if dist is not None else None,
+                builtin=builtin,
+            )
+            try:
+                plugin = ep.load()
+            except Exception as exc:  # isolate: one broken plugin must not stop the rest
+                self._fail(info, f"could not be imported: {_describe_error(exc)}")
+                continue
+            self._add(plugin, info)
+
+    def _add(self, plugin: object, info: PluginInfo, *, strict: bool = False) -> None:
+        key = f"{info.package or ''}:{info.name}"
+        while key in self._infos:
+            key += "'"
+        try:
+            self._manager.register(plugin, name=key)
+            self._manager.check_pending()
+        except Exception as exc:
+            if self._manager.has_plugin(key):
+                self._manager.unregister(name=key)
+            reason = f"is not a valid plugin: {_describe_error(exc)}"
+            if strict:  # registered by the caller's own code: tell them at once
+                raise PluginError(f"plugin {info.name!r} {reason}") from exc
+            self._fail(info, reason)
+            self._infos[key] = info
+            return
+        info.hooks = sorted(
+            caller.name
+            for caller in self._manager.get_hookcallers(plugin) or ()
+        )
+        self._infos[key] = info
+
+    def _fail(self, info: PluginInfo, reason: str) -> None:
+        origin = f" (package {info.package})" if info.package else ""
+        info.error = reason
+        self._infos.setdefault(f"{info.package or ''}:{info.name}", info)
+        warnings.warn(f"plugin {info.name!r}{origin} {reason}; skipped", PluginWarning, stacklevel=3)
+
+    def plugins(self) -> list[PluginInfo]:
+        """Every plugin seen, loaded or not, with what it provides."""
+        self.exporters()
+        self.readers()
+        return sorted(self._infos.values(), key=lambda i: (not i.builtin, i.package or "", i.name))
+
+    # -- formats ---------------------------------------------------------
+    def _collect(self, hook_name: str, kind: str, record: Callable[[PluginInfo], list[str]]) -> dict[str, Any]:
+        pm = self._pm()
+        hook = getattr(pm.hook, hook_name)
+        table: dict[str, tuple[Any, PluginInfo]] = {}
+        for impl in hook.get_hookimpls():
+            info = self._infos[impl.plugin_name]
+            try:
+                provided = list(impl.function() or ())
+            except Exception as exc:
+                self._fail(info, f"raised in {hook_name}(): {_describe_error(exc)}")
+                continue
+            for item in provided:
+                name = getattr(item, "name", None)
+                if not isinstance(name, str) or not name:
+                    self._fail(info, f"returned a {kind} without a name from {hook_name}()")
+                    continue
+                if name in table:
+                    keeper, loser = self._precedence(table[name], (item, info))
+                    table[name] = keeper
+                    warnings.warn(
+                        f"{kind} {name!r} is provided by both {self._origin(keeper[1])} and "
+                        f"{self._origin(loser[1])}; using the one from {self._origin(keeper[1])}",
+                        PluginWarning,
+                        stacklevel=3,
+                    )
+                else:
+                    table[name] = (item, info)
+        for item, info in table.values():
+            record(info).append(item.name)
+        return {name: pair[0] for name, pair in sorted(table.items())}
+
+    @staticmethod
+    def _origin(info: PluginInfo) -> str:
+        return f"plugin {info.name!r}" + (f" (package {info.package})" if info.package else "")
+
+    @staticmethod
+    def _precedence(
+        first: tuple[Any, PluginInfo], second: tuple[Any, PluginInfo]
+    ) -> tuple[tuple[Any, PluginInfo], tuple[Any, PluginInfo]]:
+        # A built-in always keeps its name; between third parties the first
+        # distribution in alphabetical order wins, so the choice is stable.
+        if second[1].builtin and not first[1].builtin:
+            return second, first
+        return first, second
+
+    def exporters(self) -> dict[str, Any]:
+        """Exporters by format name, in name order."""
+        if self._exporters is None:
+            self._exporters = self._collect("timeline_exporters", "format", lambda i: i.exporters)
+        return self._exporters
+
+    def readers(self) -> dict[str, Any]:
+        """Readers by name, in name order."""
+        if self._readers is None:
+            self._readers = self._collect("timeline_readers", "reader", lambda i: i.readers)
+        return self._readers
+
+    def exporter(self, name: str) -> Any:
+        """The exporter called ``name``; a helpful error if there is none."""
+        exporters = self.exporters()
+        try:
+            return exporters[name]
+        except KeyError:
+            known = ", ".join(exporters) or "none installed"
+            raise UnknownFormatError(
+                f"unknown format {name!r}{did_you_mean(name, exporters)}; available: {known}"
+            ) from None
+
+    def exporter_for_path(self, path: str | os.PathLike[str]) -> Any:
+        """The exporter claiming ``path``'s extension (``story.md`` -> markdown)."""
+        return self._by_extension(self.exporters().values(), path, "format", "--format")
+
+    def reader(self, name: str) -> Any:
+        readers = self.readers()
+        try:
+            return readers[name]
+        except KeyError:
+            known = ", ".join(readers) or "none installed"
+            raise UnknownFormatError(
+                f"unknown input format {name!r}{did_you_mean(name, readers)}; available: {known}"
+            ) from None
+
+    def reader_for_path(self, path: str | os.PathLike[str]) -> Any:
+        """The reader claiming ``path``'s extension (``x.yaml`` -> yaml)."""
+        return self._by_extension(self.readers().values(), path, "input format", "--input-format")
+
+    def reader_extensions(self) -> set[str]:
+        return {ext.lower() for reader in self.readers().values() for ext in reader.extensions}
+
+    @staticmethod
+    def _by_extension(items: Iterable[Any], path: str | os.PathLike[str], kind: str, flag: str) -> Any:
+        suffixes = [s.lower() for s in PurePath(path).suffixes]
+        # Longest match first, so ".tar.gz"-style extensions can beat ".gz".
+        candidates = ["".join(suffixes[i:]) for i in range(len(suffixes))]
+        for suffix in candidates:
+            for item in items:
+                if suffix in (e.lower() for e in item.extensions):
+                    return item
+        shown = "".join(suffixes) or "no extension"
+        raise UnknownFormatError(
+            f"cannot tell the {kind} of {os.fspath(path)!r} from its extension ({shown}); "
+            f"name it with {flag}"
+        )
+
+
+_default: Registry | None = None
+
+
+def default_registry() -> Registry:
+    """The process-wide registry the CLI and the top-level functions use."""
+    global _default
+    if _default is None:
+        _default = Registry()
+    return _default
+

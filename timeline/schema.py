@@ -1,0 +1,492 @@
+"""Turning plain data (what a reader returns) into model objects.
+
+This is where the data format's field names and types are enforced.  It
+never stops at the first mistake: every problem is collected with the file,
+line, event and field it concerns, so one run of ``timeline check`` shows
+them all.  Rules that span several fields or events (end before start,
+dangling ``related`` ids, ...) live in :mod:`timeline.validation`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from .dates import Date, parse_span
+from .errors import DateError
+from .model import Era, Event, Location, Media, Source
+from .problems import Problem
+from .protocols import Document, Path
+from .suggest import did_you_mean
+
+__all__ = [
+    "ERA_FIELDS",
+    "EVENT_FIELDS",
+    "FileContents",
+    "ID_PATTERN",
+    "TIMELINE_FIELDS",
+    "build_file",
+    "check_zone",
+    "slugify",
+]
+
+TIMELINE_FIELDS = ("id", "title", "description", "updated", "timezone", "eras", "events")
+EVENT_FIELDS = (
+    "id", "title", "start", "end", "timezone", "description", "tags", "group",
+    "location", "media", "sources", "related", "extra",
+)
+ERA_FIELDS = ("title", "start", "end", "description")
+LOCATION_FIELDS = ("name", "lat", "lon")
+MEDIA_FIELDS = ("url", "caption", "credit")
+SOURCE_FIELDS = ("title", "publisher", "url", "date")
+
+#: Ids are slugs, so they are safe in URLs, file names and anchors.
+ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?")
+_ID_HELP = "ids are slugs: lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit"
+
+
+def slugify(text: str) -> str:
+    """A valid id made from ``text`` (used for did-you-mean and default ids)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-._")
+    return slug[:128].strip("-._") or "timeline"
+
+
+_zone_cache: dict[str, str | None] = {}
+
+
+def check_zone(name: str) -> str | None:
+    """``None`` if ``name`` is a known IANA zone, else the reason it is not."""
+    if name not in _zone_cache:
+        try:
+            Date(2000, 1, 1, 0, 0).in_zone(name)
+            _zone_cache[name] = None
+        except DateError as exc:
+            _zone_cache[name] = exc.reason
+    return _zone_cache[name]
+
+
+@attrs.frozen
+class FileContents:
+    """What one file contributed: header fields, events, eras and problems."""
+
+    source: str
+    header: dict[str, Any]
+    events: list[Event]
+    eras: list[Era]
+    #: Where each event of ``events`` stands in the document (same order).
+    origins: list[Path]
+    problems: list[Problem]
+
+
+class _Context:
+    """Collects problems for one file, locating each on demand."""
+
+    def __init__(self, document: Document, source: str) -> None:
+        self.document = document
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def line(self, path: Path) -> int | None:
+        # The exact value may have no position (a missing key): walk up.
+        while path:
+            line = self.document.line_of(path)
+            if line is not None:
+                return line
+            path = path[:-1]
+        return None
+
+    def add(self, path: Path, message: str, *, owner: str | None, field: str | None, hint: str | None = None) -> None:
+        self.problems.append(
+            Problem(message, file=self.source, line=self.line(path), event=owner, field=field, hint=hint)
+        )
+
+
+def _field_label(parts: tuple[str | int, ...]) -> str:
+    label = ""
+    for part in parts:
+        label += f"[{part}]" if isinstance(part, int) else (f".{part}" if label else part)
+    return label
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+class _Builder:
+    """Converts the values of one mapping (an event, an era, the header)."""
+
+    def __init__(self, ctx: _Context, base: Path, owner: str | None) -> None:
+        self.ctx = ctx
+        self.base = base
+        self.owner = owner
+        self.ok = True
+
+    def problem(self, rel: tuple[str | int, ...], message: str, hint: str | None = None) -> None:
+        self.ok = False
+        self.ctx.add(self.base + rel, message, owner=self.owner, field=_field_label(rel), hint=hint)
+
+    def unknown_keys(self, mapping: Mapping[Any, Any], known: tuple[str, ...], prefix: tuple[str | int, ...] = ()) -> None:
+        for key in mapping:
+            if key not in known:
+                name = str(key)
+                hint = did_you_mean(name, known).strip(" ()") or None
+                self.problem(prefix + (name,), f"unknown field {name!r}", hint=hint or f"known fields: {', '.join(known)}")
+
+    def text(self, value: Any, rel: tuple[str | int, ...], *, required: bool = False) -> str | None:
+        if value is None:
+            if required:
+                self.problem(rel, "is required")
+            return None
+        if isinstance(value, str):
+            if required and not value.strip():
+                self.problem(rel, "must not be empty")
+                return None
+            return value
+        self.problem(rel, f"expected text, got {_type_name(value)}", hint="quote the value")
+        return None
+
+    def texts(self, value: Any, rel: tuple[str | int, ...]) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, list):
+            self.problem(rel, f"expected a list of text, got {_type_name(value)}")
+            return ()
+        out: list[str] = []
+        for i, item in enumerate(value):
+            if isinstance(item, str) and item.strip():
+                out.append(item)
+            else:
+                self.problem(rel + (i,), f"expected non-empty text, got {_type_name(item)}")
+        return tuple(out)
+
+    def number(self, value: Any, rel: tuple[str | int, ...]) -> float | None:
+        if value is None:
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        self.problem(rel, f"expected a number, got {_type_name(value)}")
+        return None
+
+    def date_text(self, value: Any, rel: tuple[str | int, ...]) -> str | None:
+        """The EDTF text of a date value (bare YAML/TOML dates and years accepted)."""
+        if isinstance(value, str):
+            return value
+        if isinstance(value, _dt.datetime):
+            if value.tzinfo is None:
+                return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
+            return value.isoformat()
+        if isinstance(value, _dt.date):
+            return value.isoformat()
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:04d}" if value >= 0 else f"-{-value:04d}"
+        self.problem(rel, f"expected a date such as \"2024-06-19\", got {_type_name(value)}")
+        return None
+
+    def date(self, value: Any, rel: tuple[str | int, ...], zone: str | None) -> Date | None:
+        text = self.date_text(value, rel)
+        if text is None:
+            return None
+        try:
+            date = Date.parse(text)
+        except DateError as exc:
+            self.problem(rel, str(exc))
+            return None
+        return self.localise(date, rel, zone)
+
+    def localise(self, date: Date, rel: tuple[str | int, ...], zone: str | None) -> Date | None:
+        if not date.is_local:
+            return date
+        if zone is None:
+            self.problem(
+                rel,
+                f"{date.isoformat()!r} has a time of day but no zone",
+                hint="add 'timezone' to the event or the timeline, or write an offset such as +09:00",
+            )
+            return None
+        try:
+            return date.in_zone(zone)
+        except DateError as exc:
+            self.problem(rel, str(exc))
+            return None
+
+    def span(
+        self, raw: Mapping[str, Any], zone: str | None
+    ) -> tuple[Date | None, Date | None, bool]:
+        start_raw, end_raw = raw.get("start"), raw.get("end")
+        if start_raw is None:
+            self.problem(("start",), "is required")
+            return None, None, False
+        start_text = self.date_text(start_raw, ("start",))
+        if start_text is None:
+            return None, None, False
+        try:
+            start, end, ongoing = parse_span(start_text)
+        except DateError as exc:
+            self.problem(("start",), str(exc))
+            return None, None, False
+        start = self.localise(start, ("start",), zone)
+        if "/" in start_text:
+            if end_raw is not None:
+                self.problem(("end",), "given twice: 'start' is already an interval")
+            elif end is not None:
+                end = self.localise(end, ("start",), zone)
+            return start, end, ongoing
+        if end_raw is None:
+            return start, None, False
+        if isinstance(end_raw, str) and end_raw.strip() == "..":
+            return start, None, True
+        return start, self.date(end_raw, ("end",), zone), False
+
+    def zone(self, value: Any, rel: tuple[str | int, ...]) -> str | None:
+        name = self.text(value, rel)
+        if name is None:
+            return None
+        reason = check_zone(name)
+        if reason is not None:
+            self.problem(rel, reason, hint="use an IANA name such as Asia/Pyongyang or Europe/Moscow")
+            return None
+        return name
+
+    def mapping(self, value: Any, rel: tuple[str | int, ...]) -> Mapping[str, Any] | None:
+        if isinstance(value, Mapping):
+            return value
+        self.problem(rel, f"expected a mapping, got {_type_name(value)}")
+        return None
+
+
+def _owner_label(raw: Mapping[str, Any], index: int) -> str:
+    event_id = raw.get("id")
+    if isinstance(event_id, str) and event_id:
+        return f"event {event_id!r}"
+    return f"event #{index + 1}"
+
+
+def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) -> Event | None:
+    base: Path = ("events", index)
+    if not isinstance(raw, Mapping):
+        ctx.add(base, f"expected a mapping of event fields, got {_type_name(raw)}", owner=f"event #{index + 1}", field=None)
+        return None
+    b = _Builder(ctx, base, _owner_label(raw, index))
+    b.unknown_keys(raw, EVENT_FIELDS)
+    event_id = b.text(raw.get("id"), ("id",), required=True)
+    if event_id is not None and not ID_PATTERN.fullmatch(event_id):
+        b.problem(("id",), f"{event_id!r} is not a valid id", hint=f"{_ID_HELP}; e.g. {slugify(event_id)!r}")
+    title = b.text(raw.get("title"), ("title",), required=True)
+    own_zone = b.zone(raw.get("timezone"), ("timezone",))
+    if raw.get("timezone") is not None and own_zone is None:
+        zone = None
+        # The zone is wrong; local times cannot be resolved, but that is the same mistake.
+        b.ok = False
+    else:
+        zone = own_zone or default_zone
+    start, end, ongoing = b.span(raw, zone)
+    description = b.text(raw.get("description"), ("description",)) or ""
+    tags = b.texts(raw.get("tags"), ("tags",))
+    group = b.text(raw.get("group"), ("group",))
+    related = b.texts(raw.get("related"), ("related",))
+    location = _build_location(b, raw.get("location"))
+    media = _build_media(b, raw.get("media"))
+    sources = _build_sources(b, raw.get("sources"), zone)
+    extra_raw = raw.get("extra")
+    extra: Mapping[str, Any] = {}
+    if extra_raw is not None:
+        checked = b.mapping(extra_raw, ("extra",))
+        if checked is not None:
+            bad = _first_non_json(checked)
+            if bad is not None:
+                b.problem(("extra",) + bad[0], f"holds {_type_name(bad[1])}; extra takes text, numbers, true/false, null, lists and mappings")
+            else:
+                extra = checked
+    if not b.ok or start is None or event_id is None or title is None:
+        return None
+    return Event(
+        id=event_id, title=title, start=start, end=end, ongoing=ongoing, timezone=own_zone,
+        description=description, tags=tags, group=group, location=location, media=media,
+        sources=sources, related=related, extra=extra,
+    )
+
+
+def _first_non_json(value: Any, path: tuple[str | int, ...] = ()) -> tuple[tuple[str | int, ...], Any] | None:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return path + (str(key),), key
+            found = _first_non_json(item, path + (key,))
+            if found:
+                return found
+        return None
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _first_non_json(item, path + (i,))
+            if found:
+                return found
+        return None
+    return path, value
+
+
+def _build_location(b: _Builder, raw: Any) -> Location | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return Location(name=raw)
+    mapping = b.mapping(raw, ("location",))
+    if mapping is None:
+        return None
+    b.unknown_keys(mapping, LOCATION_FIELDS, ("location",))
+    return Location(
+        name=b.text(mapping.get("name"), ("location", "name")),
+        lat=b.number(mapping.get("lat"), ("location", "lat")),
+        lon=b.number(mapping.get("lon"), ("location", "lon")),
+    )
+
+
+def _build_media(b: _Builder, raw: Any) -> Media | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return Media(url=raw)
+    mapping = b.mapping(raw, ("media",))
+    if mapping is None:
+        return None
+    b.unknown_keys(mapping, MEDIA_FIELDS, ("media",))
+    url = b.text(mapping.get("url"), ("media", "url"), required=True)
+    caption = b.text(mapping.get("caption"), ("media", "caption"))
+    credit = b.text(mapping.get("credit"), ("media", "credit"))
+    return Media(url=url, caption=caption, credit=credit) if url is not None else None
+
+
+def _build_sources(b: _Builder, raw: Any, zone: str | None) -> tuple[Source, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        b.problem(("sources",), f"expected a list of sources, got {_type_name(raw)}")
+        return ()
+    sources: list[Source] = []
+    for i, item in enumerate(raw):
+        rel: tuple[str | int, ...] = ("sources", i)
+        if isinstance(item, str):
+            sources.append(Source(title=item))
+            continue
+        mapping = b.mapping(item, rel)
+        if mapping is None:
+            continue
+        b.unknown_keys(mapping, SOURCE_FIELDS, rel)
+        title = b.text(mapping.get("title"), rel + ("title",))
+        url = b.text(mapping.get("url"), rel + ("url",))
+        if title is None and url is None and "title" not in mapping and "url" not in mapping:
+            b.problem(rel, "a source needs a title or a url")
+        date_raw = mapping.get("date")
+        date = b.date(date_raw, rel + ("date",), zone) if date_raw is not None else None
+        sources.append(
+            Source(title=title, publisher=b.text(mapping.get("publisher"), rel + ("publisher",)), url=url, date=date)
+        )
+    return tuple(sources)
+
+
+def _build_era(ctx: _Context, raw: Any, index: int, zone: str | None) -> Era | None:
+    base: Path = ("eras", index)
+    owner = f"era #{index + 1}"
+    if not isinstance(raw, Mapping):
+        ctx.add(base, f"expected a mapping of era fields, got {_type_name(raw)}", owner=owner, field=None)
+        return None
+    title_raw = raw.get("title")
+    if isinstance(title_raw, str) and title_raw:
+        owner = f"era {title_raw!r}"
+    b = _Builder(ctx, base, owner)
+    b.unknown_keys(raw, ERA_FIELDS)
+    title = b.text(title_raw, ("title",), required=True)
+    start, end, ongoing = b.span(raw, zone)
+    if start is not None and end is None and not ongoing and raw.get("end") is None:
+        b.problem(("end",), "is required for an era", hint="use '..' for an era that goes on")
+    description = b.text(raw.get("description"), ("description",)) or ""
+    if not b.ok or title is None or start is None:
+        return None
+    return Era(title=title, start=start, end=end, ongoing=ongoing, description=description)
+
+
+def build_file(
+    document: Document,
+    source: str,
+    *,
+    default_zone: str | None = None,
+    on_event: Callable[[], None] | None = None,
+) -> FileContents:
+    """Build the model objects of one file, collecting every problem.
+
+    ``default_zone`` resolves local times when the file sets no zone of its
+    own (the zone of an earlier file in the same run).
+    """
+    ctx = _Context(document, source)
+    content = document.content
+    header: dict[str, Any] = {}
+    events: list[Event] = []
+    eras: list[Era] = []
+    origins: list[Path] = []
+    if not isinstance(content, Mapping):
+        what = "empty" if content is None else f"{_type_name(content)}"
+        ctx.add((), f"the file is {what}; expected a mapping with 'title' and 'events'", owner=None, field=None)
+        return FileContents(source, header, events, eras, origins, ctx.problems)
+    b = _Builder(ctx, (), "timeline")
+    b.unknown_keys(content, TIMELINE_FIELDS)
+    timeline_id = b.text(content.get("id"), ("id",))
+    if timeline_id is not None:
+        if ID_PATTERN.fullmatch(timeline_id):
+            header["id"] = timeline_id
+        else:
+            b.problem(("id",), f"{timeline_id!r} is not a valid id", hint=f"{_ID_HELP}; e.g. {slugify(timeline_id)!r}")
+    for key in ("title", "description"):
+        value = b.text(content.get(key), (key,))
+        if value is not None:
+            header[key] = value
+    zone = b.zone(content.get("timezone"), ("timezone",))
+    if zone is not None:
+        header["timezone"] = zone
+    zone = zone or default_zone
+    if content.get("updated") is not None:
+        updated = b.date(content["updated"], ("updated",), zone)
+        if updated is not None:
+            header["updated"] = updated
+    raw_eras = content.get("eras")
+    if raw_eras is not None:
+        if isinstance(raw_eras, list):
+            for i, raw in enumerate(raw_eras):
+                era = _build_era(ctx, raw, i, zone)
+                if era is not None:
+                    eras.append(era)
+        else:
+            b.problem(("eras",), f"expected a list of eras, got {_type_name(raw_eras)}")
+    raw_events = content.get("events")
+    if raw_events is None:
+        if "events" not in content:
+            b.problem(("events",), "is missing", hint="a timeline file lists its events under 'events' (it may be an empty list)")
+    elif isinstance(raw_events, list):
+        for i, raw in enumerate(raw_events):
+            event = _build_event(ctx, raw, i, zone)
+            if event is not None:
+                events.append(event)
+                origins.append(("events", i))
+            if on_event is not None:
+                on_event()
+    else:
+        b.problem(("events",), f"expected a list of events, got {_type_name(raw_events)}")
+    return FileContents(source, header, events, eras, origins, ctx.problems)
