@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 import timeline
-from timeline import Document, Event, Option, ReadError, Source, Timeline, decode_text
+from timeline import Document, Event, Option, ReadError, Source, Timeline, decode_text, iter_events
 
 
 class JsonReader:
@@ -138,7 +138,7 @@ class JsonExporter:
         write(("{" + nl + ("," + nl).join(parts) + "," + nl + f"{pad}\"events\"{sep}[").encode("utf-8"))
         zone = timeline.timezone
         first = True
-        for event in timeline.events:
+        for event in iter_events(timeline):
             chunk = dump(event_to_data(event, zone), 2)
             write(((nl if first else "," + nl) + pad * 2 + chunk).encode("utf-8"))
             first = False

@@ -23,6 +23,7 @@ from timeline import (
     escape_markdown,
     human_date,
     human_span,
+    iter_events,
     markdown_to_markdown,
     safe_url,
 )
@@ -88,7 +89,7 @@ class MarkdownExporter:
         if timeline.events:
             block(f"{h2} Events\n\n")
             titles = {event.id: event.title for event in timeline.events}
-            for event in timeline.events:
+            for event in iter_events(timeline):
                 block(self._event(event, h3, level + 3, titles, bool(options.get("sources", True))))
 
     @staticmethod

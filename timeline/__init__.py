@@ -40,8 +40,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Era, Event, Location, Media, Source, Timeline
     from .options import Option
     from .problems import Problem
+    from .progress import iter_events
     from .protocols import Document, Exporter, Reader
     from .registry import PluginWarning, Registry
+    from .stamps import data_timestamp, event_uid, export_date
     from .validation import validate
 
 # name -> module that defines it
@@ -72,11 +74,15 @@ _EXPORTS = {
     "UsageError": "errors",
     "atomic_output": "atomic",
     "decode_text": "encoding",
+    "data_timestamp": "stamps",
     "escape_markdown": "markup",
+    "event_uid": "stamps",
     "export": "exporting",
+    "export_date": "stamps",
     "hookimpl": "hookspecs",
     "human_date": "display",
     "human_span": "display",
+    "iter_events": "progress",
     "load": "loading",
     "load_bytes": "loading",
     "markdown_to_html": "markup",

@@ -157,12 +157,16 @@ def export(files: tuple[str, ...], input_format: str | None, format_name: str | 
     options = parse_option_assignments(option_pairs)
     resolve_options(tuple(exporter.options), options, exporter=exporter.name)  # fail before loading data
     timeline = _filtered(_load(files, input_format), tags, groups, since, until)
-    if to_stdout:
-        stdout = click.get_binary_stream("stdout")
-        run_export(timeline, exporter.name, stdout, registry=registry, **options)
-        stdout.flush()
-    else:
-        run_export(timeline, exporter.name, output, registry=registry, **options)
+    from .progress import progress_reporting
+
+    with progress_reporting(f"exporting {exporter.name}"):
+        if to_stdout:
+            stdout = click.get_binary_stream("stdout")
+            run_export(timeline, exporter.name, stdout, registry=registry, **options)
+            stdout.flush()
+        else:
+            run_export(timeline, exporter.name, output, registry=registry, **options)
+    if not to_stdout:
         click.echo(f"timeline: wrote {len(timeline)} events to {output}", err=True)
 
 
