@@ -49,6 +49,17 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("timeline: interrupted", err=True)
             ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("TIMELINE_DEBUG"):
+                raise
+            click.echo(
+                f"timeline: internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in timeline or a plugin; run again with TIMELINE_DEBUG=1 for the traceback.",
+                err=True,
+            )
+            ctx.exit(1)
 
 
 def _complete_format(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:

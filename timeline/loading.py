@@ -175,7 +175,9 @@ def _build(
         return part.source, None
 
     all_events = [event for part in parts for event in part.events]
-    problems.extend(find_problems(all_events, [era for part in parts for era in part.eras], locate=locate))
+    eras = [era for part in parts for era in part.eras]
+    failed = [event_id for part in parts for event_id in part.failed_ids]
+    problems.extend(find_problems(all_events, eras, locate=locate, also_known=failed))
     if problems:
         raise InvalidTimelineError(problems)
     return _merge(parts, fallback_id)

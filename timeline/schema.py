@@ -80,6 +80,9 @@ class FileContents:
     #: Where each event of ``events`` stands in the document (same order).
     origins: list[Path]
     problems: list[Problem]
+    #: Ids of events that had problems and were left out, so links to them
+    #: are not reported a second time as dangling.
+    failed_ids: list[str] = attrs.field(factory=list)
 
 
 class _Context:
@@ -442,6 +445,7 @@ def build_file(
     events: list[Event] = []
     eras: list[Era] = []
     origins: list[Path] = []
+    failed_ids: list[str] = []
     if not isinstance(content, Mapping):
         what = "empty" if content is None else f"{_type_name(content)}"
         ctx.add((), f"the file is {what}; expected a mapping with 'title' and 'events'", owner=None, field=None)
@@ -485,8 +489,10 @@ def build_file(
             if event is not None:
                 events.append(event)
                 origins.append(("events", i))
+            elif isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+                failed_ids.append(raw["id"])
             if on_event is not None:
                 on_event()
     else:
         b.problem(("events",), f"expected a list of events, got {_type_name(raw_events)}")
-    return FileContents(source, header, events, eras, origins, ctx.problems)
+    return FileContents(source, header, events, eras, origins, ctx.problems, failed_ids)

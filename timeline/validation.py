@@ -73,8 +73,13 @@ def find_problems(
     eras: Iterable[Era] = (),
     *,
     locate: Locator = _no_location,
+    also_known: Iterable[str] = (),
 ) -> list[Problem]:
-    """Every rule broken by ``events`` and ``eras``, in input order."""
+    """Every rule broken by ``events`` and ``eras``, in input order.
+
+    ``also_known`` lists ids of events that exist but were left out (because
+    they had problems of their own): links to them are not reported.
+    """
     events = list(events)
     problems: list[Problem] = []
 
@@ -94,9 +99,10 @@ def find_problems(
         for field, message in _event_problems(event):
             report(event, field, message)
     known = first_seen.keys()
+    excused = set(also_known)
     for event in events:
         for i, other in enumerate(event.related):
-            if other not in known and other != event.id:
+            if other not in known and other != event.id and other not in excused:
                 report(event, f"related[{i}]", f"no event has the id {other!r}{did_you_mean(other, known)}")
     for era in eras:
         message = _span_problem(era.start, era.end)

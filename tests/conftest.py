@@ -1,0 +1,62 @@
+"""Shared fixtures: timeline files written on the fly, a CLI runner, a clean registry."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+# Output must never depend on the machine running the tests.
+os.environ.pop("SOURCE_DATE_EPOCH", None)
+os.environ.pop("TIMELINE_PLUGINS", None)
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a (dedented) file under tmp_path and return its path."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def minimal_yaml() -> str:
+    return """
+        id: demo
+        title: Demo
+        timezone: Asia/Pyongyang
+        updated: "2024-11-01"
+        events:
+          - id: treaty-1961
+            title: Treaty signed
+            start: "1961-07-06"
+            tags: [treaty]
+            group: Diplomacy
+            sources:
+              - title: Treaty text
+                url: https://example.org/treaty
+          - id: war
+            title: War in Ukraine
+            start: "2022-02-24"
+            end: ".."
+            tags: [war]
+            related: [treaty-1961]
+          - id: summit
+            title: Summit
+            start: "2024-06-19T03:00"
+            tags: [summit]
+    """
