@@ -1,0 +1,163 @@
+"""The command line: exit statuses, messages, atomic output, filters, stdin/stdout."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import timeline
+from timeline.cli import cli
+from timeline.registry import Registry
+
+
+def run(runner: CliRunner, *args: str, **kw):
+    return runner.invoke(cli, list(args), catch_exceptions=False, **kw)
+
+
+def test_version_and_help(runner):
+    assert run(runner, "--version").output == f"timeline {timeline.__version__}\n"
+    result = run(runner, "--help")
+    assert result.exit_code == 0 and "export" in result.output and "check" in result.output
+
+
+def test_export_json_to_stdout_and_file(runner, write, minimal_yaml, tmp_path):
+    source = write("t.yaml", minimal_yaml)
+    result = run(runner, "export", str(source), "-f", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["events"][0]["id"] == "treaty-1961"
+    out = tmp_path / "out.json"
+    result = run(runner, "export", str(source), "-o", str(out))
+    assert result.exit_code == 0 and "wrote 3 events" in result.stderr
+    assert out.read_bytes() == timeline.export(timeline.load(source), "json")
+
+
+def test_check_reports_problems_with_exit_status_1(runner, write):
+    bad = write("bad.yaml", "title: X\nevents:\n  - {id: a, title: A, start: '2024-02-30'}\n")
+    result = run(runner, "check", str(bad))
+    assert result.exit_code == 1
+    assert f"{bad}:3: event 'a', field 'start'" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_check_ok(runner, write, minimal_yaml):
+    result = run(runner, "check", str(write("t.yaml", minimal_yaml)))
+    assert result.exit_code == 0 and "3 events" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "-f", "nope"], "unknown format 'nope'"),
+        (["export"], "name a format"),
+        (["export", "-f", "json", "-O", "indnet=1"], "did you mean 'indent'"),
+        (["export", "-f", "json", "-O", "indent=x"], "takes a int"),
+        (["export", "-o", "out.unknown"], "cannot tell the format"),
+        (["export", "-f", "json", "--since", "yesterday"], "is not a valid date"),
+    ],
+)
+def test_usage_errors_exit_2(runner, args, message, tmp_path, write, minimal_yaml):
+    source = write("t.yaml", minimal_yaml)
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        result = run(runner, *args, str(source))
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+
+
+def test_default_input_is_said_on_stderr(runner, tmp_path, write, minimal_yaml):
+    with runner.isolated_filesystem(temp_dir=tmp_path) as here:
+        Path(here, "timeline.yaml").write_text(write("t.yaml", minimal_yaml).read_text())
+        result = run(runner, "show")
+    assert "timeline: reading timeline.yaml" in result.stderr
+    assert "6 July 1961" in result.stdout and "24 February 2022 – ongoing" in result.stdout
+
+
+def test_filters(runner, write, minimal_yaml):
+    source = str(write("t.yaml", minimal_yaml))
+    data = json.loads(run(runner, "export", source, "-f", "json", "--tag", "war", "--tag", "summit").stdout)
+    assert [e["id"] for e in data["events"]] == ["war", "summit"]
+    assert "related" not in data["events"][0]  # its link pointed at a filtered-out event
+    data = json.loads(run(runner, "export", source, "-f", "json", "--until", "2000").stdout)
+    assert [e["id"] for e in data["events"]] == ["treaty-1961"]
+
+
+def test_stdin_input(runner, minimal_yaml):
+    import textwrap
+
+    result = run(runner, "export", "-", "-f", "json", input=textwrap.dedent(minimal_yaml))
+    assert result.exit_code == 0 and '"summit"' in result.stdout
+
+
+def test_failed_export_leaves_existing_output_untouched(tmp_path, write, minimal_yaml, monkeypatch):
+    from plugin_kit import LinesPlugin
+
+    registry = Registry(entry_points=False)
+    registry.register(LinesPlugin())
+    tl = timeline.load(write("t.yaml", minimal_yaml))
+    out = tmp_path / "story.lines"
+    out.write_bytes(b"previous\n")
+    with pytest.raises(timeline.ExportError, match="'lines' exporter .* failed: RuntimeError: boom half-way"):
+        timeline.export(tl, "lines", out, registry=registry, fail_after=2)
+    assert out.read_bytes() == b"previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["story.lines", "t.yaml"]  # no temp file left
+    timeline.export(tl, dest=out, registry=registry)
+    assert out.read_text() == "treaty-1961\nwar\nsummit\n"
+
+
+def test_failed_cli_export_exit_1_no_traceback(tmp_path, write, monkeypatch, runner):
+    out = tmp_path / "out.json"
+    out.write_text("keep me")
+    bad = write("bad.yaml", "events: [{id: a, title: A, start: '2024-13'}]\n")
+    result = run(runner, "export", str(bad), "-o", str(out))
+    assert result.exit_code == 1 and "month 13" in result.stderr
+    assert out.read_text() == "keep me"
+
+
+def run_subprocess(*args: str, **kw) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "timeline", *args], capture_output=True, text=True, **kw)
+
+
+def test_python_m_and_closed_pipe():
+    proc = subprocess.run(
+        f"{sys.executable} -m timeline export -f json | head -c 10",
+        shell=True, capture_output=True, text=True,
+    )
+    assert proc.returncode == 0
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_help_imports_nothing_heavy():
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "from timeline.cli import main; main(['--help'])"],
+        capture_output=True, text=True,
+    )
+    assert "Usage:" in proc.stdout
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
+    for heavy in ("pendulum", "pluggy", "importlib.metadata", "timeline.plugins", "yaml", "markdown_it", "attrs"):
+        assert heavy not in imported, f"--help imported {heavy}"
+
+
+def test_plugins_listing_json(runner):
+    data = json.loads(run(runner, "plugins", "--json").stdout)
+    names = {d["name"] for d in data}
+    assert {"json", "yaml", "toml"} <= names
+    assert all(d["builtin"] for d in data if d["package"] == "timeline-events")
+
+
+def test_formats_lists_options(runner):
+    result = run(runner, "formats")
+    assert "json" in result.stdout and "-O indent=<int>" in result.stdout
+
+
+def test_output_is_the_same_whatever_the_environment(tmp_path):
+    outputs = set()
+    for env in ({"TZ": "UTC", "LC_ALL": "C"}, {"TZ": "Pacific/Kiritimati", "LC_ALL": "tr_TR.UTF-8", "PYTHONHASHSEED": "7"}):
+        proc = run_subprocess("export", "-f", "json", env={**os.environ, **env})
+        assert proc.returncode == 0, proc.stderr
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1
