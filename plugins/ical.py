@@ -1,0 +1,409 @@
+"""iCalendar (RFC 5545): a calendar file to import, or a feed to subscribe to.
+
+Mapping decisions are documented in ``docs/exporters/ical.md``.  The writer
+is our own rather than the ``icalendar`` package: it writes each event as it
+goes, in one pass over prepared strings, which is an order of magnitude
+faster on large timelines (see ``docs/performance.md``); ``icalendar``,
+``vobject`` and ``ical`` stay the judges of its output in the tests.
+
+Everything the data says goes through two gates: :func:`text_value`
+(TEXT escaping per RFC 5545 3.3.11, control characters dropped, line breaks
+normalised) and :func:`fold` (75-octet lines that never split a UTF-8
+character or a backslash escape), so no title or description can end a
+property or a component early.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import warnings
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
+from urllib.parse import quote
+
+import timeline
+from timeline import (
+    Date,
+    Event,
+    Option,
+    Precision,
+    Source,
+    Timeline,
+    data_timestamp,
+    event_uid,
+    export_date,
+    human_date,
+    human_span,
+    iter_events,
+    markdown_to_text,
+    safe_url,
+)
+
+__all__ = ["IcalExporter", "fold", "one_line", "text_value"]
+
+CRLF = b"\r\n"
+_FOLD_AT = 75  # octets per physical line, CRLF not counted (RFC 5545 3.1)
+
+# --- TEXT values ---------------------------------------------------------------
+
+#: Characters that end a line in Python's ``str.splitlines`` (and so in some
+#: parsers); they all become a line break inside a value.
+_LINE_BREAKS = "\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _build_tables() -> tuple[dict[int, str | None], dict[int, str | None]]:
+    table: dict[int, str | None] = {}
+    # Control characters are not allowed in TEXT (RFC 5545 3.3.11 and 3.1:
+    # CONTROL = %x00-08 / %x0A-1F / %x7F); C1 controls are dropped as well.
+    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]:
+        table[code] = None
+    del table[0x09]  # HTAB is allowed
+    # Lone surrogates cannot be written as UTF-8.
+    for code in range(0xD800, 0xE000):
+        table[code] = "\ufffd"
+    table[ord("\\")] = "\\\\"
+    table[ord(";")] = "\\;"
+    table[ord(",")] = "\\,"
+    multi = dict(table)
+    single = dict(table)
+    for char in _LINE_BREAKS:
+        multi[ord(char)] = "\\n"
+        single[ord(char)] = " "
+    return multi, single
+
+
+_MULTI_LINE, _ONE_LINE = _build_tables()
+_NEEDS_WORK = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\\\;,\u2028\u2029\ud800-\udfff]")
+
+
+def text_value(text: str, *, multiline: bool = True) -> str:
+    """``text`` as an escaped RFC 5545 TEXT value.
+
+    CR LF and lone CR count as one line break; every line break (including
+    U+2028, U+2029, NEL, VT, FF) becomes ``\\n``, or a space when
+    ``multiline`` is false.  Other control characters except tab are
+    dropped; backslash, semicolon and comma are escaped.
+    """
+    if _NEEDS_WORK.search(text) is None:
+        return text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_MULTI_LINE if multiline else _ONE_LINE)
+
+
+def one_line(text: str) -> str:
+    """An escaped TEXT value on one line: line breaks become spaces."""
+    return text_value(text, multiline=False)
+
+
+def fold(line: str) -> bytes:
+    """A content line as UTF-8, folded at 75 octets, with its CRLF.
+
+    A fold never falls inside a UTF-8 sequence, and never between a
+    backslash and the character it escapes (so readers that unfold
+    carelessly still see ``\\n``, not a stray backslash).
+    """
+    data = line.encode("utf-8")
+    size = len(data)
+    if size <= _FOLD_AT:
+        return data + CRLF
+    parts = []
+    start = 0
+    limit = _FOLD_AT
+    while size - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+            cut -= 1
+        back = cut
+        while data[back - 1] == 0x5C:  # count the backslashes just before the cut
+            back -= 1
+        if (cut - back) & 1:  # the last one starts an escape: keep the pair together
+            cut -= 1
+        parts.append(data[start:cut])
+        start = cut
+        limit = _FOLD_AT - 1  # continuation lines begin with a space
+    parts.append(data[start:])
+    return b"\r\n ".join(parts) + CRLF
+
+
+# --- dates ---------------------------------------------------------------------
+
+_MIN_YEAR, _MAX_YEAR = 1, 9999
+_PRECISION_WORDS = {
+    Precision.YEAR: "year",
+    Precision.MONTH: "month",
+    Precision.DAY: "day",
+    Precision.MINUTE: "minute",
+    Precision.SECOND: "second",
+}
+
+Day = tuple[int, int, int]
+
+
+class _OutOfRange(Exception):
+    """A date iCalendar cannot hold (before year 1 or after 9999)."""
+
+
+def _day(day: Day) -> str:
+    year, month, dom = day
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        raise _OutOfRange
+    return f"{year:04d}{month:02d}{dom:02d}"
+
+
+def _next_day(day: Day) -> Day:
+    year, month, dom = day
+    if dom < 28:
+        return (year, month, dom + 1)
+    if month == 12 and dom == 31:
+        return (year + 1, 1, 1)  # year 10000 is refused when written
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        raise _OutOfRange
+    following = _dt.date(year, month, dom) + _dt.timedelta(days=1)
+    return (following.year, following.month, following.day)
+
+
+def _utc(date: Date) -> tuple[str, tuple[int, ...]]:
+    """A UTC DATE-TIME value and its sort key, for a time with a known offset."""
+    fields = date.utc_fields()
+    year, month, dom, hour, minute, second = fields
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        raise _OutOfRange
+    return f"{year:04d}{month:02d}{dom:02d}T{hour:02d}{minute:02d}{second:02d}Z", fields
+
+
+def _stamp(date: Date) -> str:
+    """DTSTAMP: a UTC DATE-TIME, clamped into the years iCalendar can hold."""
+    if date.has_time and date.offset is not None:
+        year, month, dom, hour, minute, second = date.utc_fields()
+    else:
+        (year, month, dom), hour, minute, second = date.first_day(), date.hour or 0, date.minute or 0, date.second or 0
+    if year < _MIN_YEAR:
+        return "00010101T000000Z"
+    if year > _MAX_YEAR:
+        return "99991231T235959Z"
+    return f"{year:04d}{month:02d}{dom:02d}T{hour:02d}{minute:02d}{second:02d}Z"
+
+
+def _timed(date: Date) -> bool:
+    """A time with a known UTC offset (local times the loader never resolved are treated as days)."""
+    return date.hour is not None and date.offset is not None
+
+
+# --- the exporter ----------------------------------------------------------------
+
+_URL_SAFE = ":/?#[]@!$&'()*+=%~"
+
+
+def uri_value(url: str | None) -> str | None:
+    """A URL fit for a URI value: http(s)/mailto only, anything unusual percent-encoded."""
+    target = safe_url(url)
+    if target is None:
+        return None
+    return quote(target, safe=_URL_SAFE + ",;")
+
+
+def _geo_number(value: float) -> str:
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _source_text(source: Source) -> str:
+    parts = [p for p in (source.title, source.publisher) if p]
+    if source.date is not None:
+        parts.append(human_date(source.date))
+    text = ", ".join(parts)
+    url = safe_url(source.url)
+    if url is not None:
+        text = f"{text}: {url}" if text else url
+    return text
+
+
+class _Skip(Exception):
+    """The event is left out on purpose (an option asked for it)."""
+
+
+class IcalExporter:
+    name = "ical"
+    extensions = (".ics", ".ical")
+    media_type = "text/calendar; charset=utf-8"
+    description = "An iCalendar file (RFC 5545) to import into or subscribe to from calendar apps"
+    options = (
+        Option("coarse_dates", "Events known only to the month or year: 'span' shows the whole period as "
+               "all-day, 'skip' leaves them out", default="span", choices=("span", "skip")),
+        Option("ongoing", "Events still going on: 'marker' marks their start, 'until_export' stretches them "
+               "to the export date", default="marker", choices=("marker", "until_export")),
+        Option("refresh_hours", "How often subscribers should refresh the feed, in hours (0: do not say)",
+               type="int", default=24, minimum=0, maximum=8760),
+        Option("sources", "List each event's sources in its description", type="bool", default=True),
+    )
+
+    def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
+        writer = _Writer(timeline, options)
+        write = stream.write
+        write(writer.header())
+        skipped: list[str] = []
+        for event in iter_events(timeline):
+            try:
+                write(writer.event(event))
+            except _OutOfRange:
+                skipped.append(event.id)
+            except _Skip:
+                pass
+        write(b"END:VCALENDAR\r\n")
+        if skipped:
+            count = len(skipped)
+            shown = ", ".join(skipped[:3]) + (", ..." if count > 3 else "")
+            warnings.warn(
+                f"ical: skipped {count} event{'s' if count != 1 else ''} with years iCalendar cannot hold "
+                f"(before 1 CE or after 9999): {shown}",
+                UserWarning,
+                stacklevel=2,
+            )
+
+
+class _Writer:
+    """Turns one event at a time into the bytes of its VEVENT."""
+
+    def __init__(self, timeline: Timeline, options: Mapping[str, Any]) -> None:
+        self.timeline = timeline
+        self.skip_coarse = options.get("coarse_dates", "span") == "skip"
+        self.stretch = options.get("ongoing", "marker") == "until_export"
+        self.refresh = int(options.get("refresh_hours", 24))
+        self.with_sources = bool(options.get("sources", True))
+        self.stamp_line = f"DTSTAMP:{_stamp(data_timestamp(timeline))}\r\n".encode("ascii")
+        self.as_of = human_date(data_timestamp(timeline))
+        self.today: Day = export_date().first_day()
+
+    def header(self) -> bytes:
+        tl = self.timeline
+        title = one_line(tl.title)
+        lines = [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            f"PRODID:-//timeline developers//timeline-events {timeline.__version__}//EN",
+            "CALSCALE:GREGORIAN",
+            "METHOD:PUBLISH",
+            f"NAME:{title}",
+            f"X-WR-CALNAME:{title}",
+        ]
+        if tl.description:
+            text = text_value(markdown_to_text(tl.description).strip("\n"))
+            lines += [f"DESCRIPTION:{text}", f"X-WR-CALDESC:{text}"]
+        if self.refresh:
+            lines += [f"REFRESH-INTERVAL;VALUE=DURATION:PT{self.refresh}H", f"X-PUBLISHED-TTL:PT{self.refresh}H"]
+        return b"".join(fold(line) for line in lines)
+
+    def event(self, event: Event) -> bytes:
+        start, end, ongoing = event.start, event.end, event.ongoing
+        coarse = start.precision < Precision.DAY or (end is not None and end.precision < Precision.DAY)
+        if coarse and self.skip_coarse:
+            raise _Skip
+        dates = list(self._dates(start, end, ongoing))
+        summary = one_line(event.title)
+        if ongoing:
+            summary += " (ongoing)"
+        out = [
+            b"BEGIN:VEVENT\r\n",
+            fold(f"UID:{event_uid(self.timeline.id, event.id)}"),
+            self.stamp_line,
+            *dates,
+            fold(f"SUMMARY:{summary}"),
+            fold(f"DESCRIPTION:{text_value(self._description(event))}"),
+        ]
+        url = next((u for u in (uri_value(s.url) for s in event.sources) if u is not None), None)
+        if url is not None:
+            out.append(fold(f"URL:{url}"))
+        categories = [c for c in (one_line(tag).strip() for tag in event.tags) if c]
+        if categories:
+            out.append(fold(f"CATEGORIES:{','.join(categories)}"))
+        location = event.location
+        if location is not None:
+            if location.name:
+                out.append(fold(f"LOCATION:{one_line(location.name)}"))
+            if location.lat is not None and location.lon is not None:
+                out.append(f"GEO:{_geo_number(location.lat)};{_geo_number(location.lon)}\r\n".encode("ascii"))
+        precision = _PRECISION_WORDS[start.precision]
+        if end is not None and end.precision != start.precision:
+            precision += "/" + _PRECISION_WORDS[end.precision]
+        out.append(f"TRANSP:TRANSPARENT\r\nX-TIMELINE-PRECISION:{precision}\r\nEND:VEVENT\r\n".encode("ascii"))
+        return b"".join(out)
+
+    def _dates(self, start: Date, end: Date | None, ongoing: bool) -> Iterator[bytes]:
+        """DTSTART and DTEND lines (raises :class:`_OutOfRange`)."""
+        if ongoing and self.stretch:
+            first = start.first_day()
+            if self.today >= first:
+                yield f"DTSTART;VALUE=DATE:{_day(first)}\r\nDTEND;VALUE=DATE:{_day(_next_day(self.today))}\r\n" \
+                    .encode("ascii")
+                return
+            end = None  # starts after the export date: show the start marker
+        if end is None or ongoing:
+            if _timed(start):
+                yield f"DTSTART:{_utc(start)[0]}\r\n".encode("ascii")
+                return
+            first, last = start.first_day(), start.last_day()
+        elif _timed(start) and _timed(end):
+            begin, begin_key = _utc(start)
+            finish, finish_key = _utc(end)
+            if finish_key > begin_key:
+                yield f"DTSTART:{begin}\r\nDTEND:{finish}\r\n".encode("ascii")
+            else:  # the same instant: an instantaneous event has no DTEND
+                yield f"DTSTART:{begin}\r\n".encode("ascii")
+            return
+        else:
+            first, last = start.first_day(), end.last_day()
+            if last < first:  # cannot come from validated data; never write DTEND <= DTSTART
+                last = start.last_day()
+        yield f"DTSTART;VALUE=DATE:{_day(first)}\r\nDTEND;VALUE=DATE:{_day(_next_day(last))}\r\n".encode("ascii")
+
+    def _when(self, event: Event) -> str:
+        start, end, ongoing = event.start, event.end, event.ongoing
+        text = human_span(start, end, ongoing=ongoing)
+        notes = []
+        ends = [start] if end is None else [start, end]
+        coarse = [d for d in ends if d.precision < Precision.DAY]
+        if coarse:
+            if len(ends) == 2 and start.precision != end.precision:  # type: ignore[union-attr]
+                notes += [f"{side} {_PRECISION_WORDS[d.precision]} known"
+                          for side, d in zip(("start", "end"), ends) if d.precision < Precision.DAY]
+            else:
+                notes.append(f"{_PRECISION_WORDS[coarse[0].precision]} known")
+        if any(d.approximate for d in ends):
+            notes.append("approximate")
+        if any(d.uncertain for d in ends):
+            notes.append("uncertain")
+        zone = event.timezone or start.zone
+        if zone and start.has_time:
+            notes.append(f"local time in {zone}")
+        if notes:
+            text += f" ({', '.join(notes)})"
+        if ongoing:
+            if self.stretch and self.today >= start.first_day():
+                text += f"; shown until the export date, {human_date(Date(*self.today))}"
+            else:
+                text += f"; ongoing as of {self.as_of}"
+        return text
+
+    def _description(self, event: Event) -> str:
+        parts = [self._when(event)]
+        if event.description:
+            body = markdown_to_text(event.description).strip("\n")
+            if body:
+                parts.append(body)
+        media = event.media
+        if media is not None:
+            url = safe_url(media.url)
+            label = ", ".join(p for p in (media.caption, media.credit) if p)
+            if url is not None or label:
+                parts.append("Media: " + (f"{label}: {url}" if label and url else label or url or ""))
+        if self.with_sources and event.sources:
+            lines = [_source_text(s) for s in event.sources]
+            parts.append("Sources:\n" + "\n".join(f"- {line}" for line in lines if line))
+        return "\n\n".join(parts)
+
+
+@timeline.hookimpl
+def timeline_exporters() -> list[IcalExporter]:
+    return [IcalExporter()]

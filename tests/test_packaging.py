@@ -1,0 +1,172 @@
+"""The package as a user gets it: a wheel installed in a fresh venv, used from
+outside the repository, with third-party plugins installed beside it by pip.
+
+An editable install hides packaging bugs (a data file not shipped, a module
+only importable from the source tree), so this builds and installs for real.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
+THIRD_PARTY = {
+    "pyproject.toml": """
+        [build-system]
+        requires = ["setuptools>=61"]
+        build-backend = "setuptools.build_meta"
+
+        [project]
+        name = "timeline-shout"
+        version = "1.2.3"
+        dependencies = ["timeline-events"]
+
+        [project.entry-points.timeline]
+        shout = "timeline_shout"
+    """,
+    "timeline_shout.py": """
+        import timeline
+
+        class ShoutExporter:
+            name = "shout"
+            extensions = (".shout",)
+            media_type = "text/plain; charset=utf-8"
+            description = "Titles in capitals"
+            options = (timeline.Option("mark", "end of each line", default="!"),)
+
+            def write(self, tl, stream, options):
+                for event in timeline.iter_events(tl):
+                    when = timeline.human_date(event.start)
+                    stream.write(f"{when}: {event.title.upper()}{options['mark']}\\n".encode())
+
+        @timeline.hookimpl
+        def timeline_exporters():
+            return [ShoutExporter()]
+    """,
+}
+
+BROKEN = {
+    "pyproject.toml": """
+        [build-system]
+        requires = ["setuptools>=61"]
+        build-backend = "setuptools.build_meta"
+
+        [project]
+        name = "timeline-broken"
+        version = "0.0.1"
+
+        [project.entry-points.timeline]
+        broken = "timeline_broken"
+    """,
+    "timeline_broken.py": """
+        raise ImportError("this plugin cannot be imported")
+    """,
+}
+
+
+def _write_package(base: Path, files: dict[str, str]) -> Path:
+    base.mkdir(parents=True)
+    for name, text in files.items():
+        (base / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return base
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+    )
+    (found,) = out.glob("timeline_events-*.whl")
+    return found
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> dict[str, Path]:
+    """A fresh venv with the wheel and two third-party plugins (one broken) installed."""
+    base = tmp_path_factory.mktemp("venv")
+    venv.create(base / "venv", with_pip=True)
+    python = base / "venv" / "bin" / "python"
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, str(wheel)], check=True)
+    subprocess.run([*pip, str(_write_package(base / "shout", THIRD_PARTY))], check=True)
+    subprocess.run([*pip, str(_write_package(base / "broken", BROKEN))], check=True)
+    outside = base / "elsewhere"
+    outside.mkdir()
+    return {"python": python, "bin": base / "venv" / "bin", "cwd": outside}
+
+
+def run(env: dict[str, Path], *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TIMELINE_PLUGINS")}
+    environ.update(extra_env)
+    return subprocess.run(
+        [str(env["bin"] / "timeline"), *args], capture_output=True, text=True, cwd=env["cwd"], env=environ
+    )
+
+
+def test_wheel_holds_no_generic_top_level_names(wheel: Path):
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert tops == {"timeline"}
+    assert "timeline/events/russia-dprk.yaml" in names
+    assert "timeline/plugins/markdown.py" in names
+    assert "timeline/py.typed" in names
+
+
+def test_installed_cli_exports_the_bundled_sample_from_anywhere(env):
+    result = run(env, "export", "--format", "markdown")
+    assert result.returncode == 0, result.stderr
+    assert "timeline: reading the bundled sample timeline" in result.stderr
+    assert result.stdout.startswith("# Russia and North Korea")
+
+
+def test_third_party_plugin_found_through_its_entry_point(env):
+    result = run(env, "export", "-f", "shout", "-O", "mark=?")
+    assert result.returncode == 0, result.stderr
+    assert "6 July 1961: SOVIET–DPRK TREATY OF FRIENDSHIP" in result.stdout
+    assert result.stdout.splitlines()[0].endswith("?")
+
+
+def test_broken_plugin_is_isolated_and_reported(env):
+    result = run(env, "export", "-f", "json")
+    assert result.returncode == 0
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert warnings == [
+        "timeline: warning: plugin 'broken' (package timeline-broken) could not be imported: "
+        "ImportError: this plugin cannot be imported; skipped"
+    ]
+    listing = json.loads(run(env, "plugins", "--json").stdout)
+    by_name = {p["name"]: p for p in listing}
+    assert by_name["broken"]["error"].startswith("could not be imported")
+    assert by_name["shout"] == {
+        "name": "shout", "package": "timeline-shout", "version": "1.2.3", "builtin": False,
+        "hooks": ["timeline_exporters"], "exporters": ["shout"], "readers": [], "error": None,
+    }
+
+
+def test_timeline_plugins_selects_third_party_plugins(env):
+    only_shout = run(env, "formats", TIMELINE_PLUGINS="timeline-shout")
+    assert "shout" in only_shout.stdout and "warning" not in only_shout.stderr
+    builtins_only = run(env, "formats", TIMELINE_PLUGINS="")
+    assert "shout" not in builtins_only.stdout and "markdown" in builtins_only.stdout
+
+
+def test_python_api_from_the_installed_package(env):
+    code = "import timeline; tl = timeline.sample(); print(len(tl), timeline.export(tl, 'json')[:1])"
+    proc = subprocess.run([str(env["python"]), "-c", code], capture_output=True, text=True, cwd=env["cwd"])
+    assert proc.returncode == 0, proc.stderr
+    count, first = proc.stdout.split()
+    assert int(count) >= 30 and first == "b'{'"
