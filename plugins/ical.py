@@ -377,13 +377,13 @@ class _Writer:
         zone = event.timezone or start.zone
         if zone and start.has_time:
             notes.append(f"local time in {zone}")
-        if notes:
-            text += f" ({', '.join(notes)})"
         if ongoing:
             if self.stretch and self.today >= start.first_day():
-                text += f"; shown until the export date, {human_date(Date(*self.today))}"
+                notes.append(f"shown until the export date, {human_date(Date(*self.today))}")
             else:
-                text += f"; ongoing as of {self.as_of}"
+                text += f" as of {self.as_of}"
+        if notes:
+            text += f" ({', '.join(notes)})"
         return text
 
     def _description(self, event: Event) -> str:

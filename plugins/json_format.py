@@ -99,20 +99,30 @@ class JsonExporter:
     media_type = "application/json"
     description = "The timeline as canonical JSON, lossless: read it back with timeline itself"
     options = (
-        Option("indent", "Spaces per indentation level; 0 writes one event per line", type="int", default=2,
-               minimum=0, maximum=8),
+        Option(
+            "indent",
+            "Spaces per indentation level; 0 writes one event per line",
+            type="int",
+            default=2,
+            minimum=0,
+            maximum=8,
+        ),
     )
 
     def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
         indent: int = options.get("indent", 2)
         if indent:
+
             def dump(value: Any, depth: int) -> str:
                 text = json.dumps(value, ensure_ascii=False, indent=indent)
                 return text.replace("\n", "\n" + " " * (indent * depth))
+
             pad, sep, nl = " " * indent, ": ", "\n"
         else:
+
             def dump(value: Any, depth: int) -> str:
                 return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
             pad, sep, nl = "", ":", "\n"
         head: dict[str, Any] = {"id": timeline.id, "title": timeline.title}
         if timeline.description:
@@ -133,9 +143,9 @@ class JsonExporter:
                 if era.description:
                     data["description"] = era.description
                 eras.append(data)
-            parts.append(f"{pad}\"eras\"{sep}{dump(eras, 1)}")
+            parts.append(f'{pad}"eras"{sep}{dump(eras, 1)}')
         write = stream.write
-        write(("{" + nl + ("," + nl).join(parts) + "," + nl + f"{pad}\"events\"{sep}[").encode("utf-8"))
+        write(("{" + nl + ("," + nl).join(parts) + "," + nl + f'{pad}"events"{sep}[').encode("utf-8"))
         zone = timeline.timezone
         first = True
         for event in iter_events(timeline):

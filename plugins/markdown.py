@@ -56,8 +56,9 @@ class MarkdownExporter:
     media_type = "text/markdown; charset=utf-8; variant=GFM"
     description = "A readable Markdown report (CommonMark/GFM): events in order with dates, sources and tags"
     options = (
-        Option("heading_level", "Heading level of the document title (1-3)", type="int", default=1,
-               minimum=1, maximum=3),
+        Option(
+            "heading_level", "Heading level of the document title (1-3)", type="int", default=1, minimum=1, maximum=3
+        ),
         Option("toc", "List the events with their dates at the top", type="bool", default=False),
         Option("sources", "Include each event's sources", type="bool", default=True),
     )

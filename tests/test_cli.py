@@ -101,7 +101,7 @@ def test_failed_export_leaves_existing_output_untouched(tmp_path, write, minimal
     tl = timeline.load(write("t.yaml", minimal_yaml))
     out = tmp_path / "story.lines"
     out.write_bytes(b"previous\n")
-    with pytest.raises(timeline.ExportError, match="'lines' exporter .* failed: RuntimeError: boom half-way"):
+    with pytest.raises(timeline.ExportError, match=r"'lines' exporter .* failed: RuntimeError: boom half-way"):
         timeline.export(tl, "lines", out, registry=registry, fail_after=2)
     assert out.read_bytes() == b"previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["story.lines", "t.yaml"]  # no temp file left
@@ -125,7 +125,9 @@ def run_subprocess(*args: str, **kw) -> subprocess.CompletedProcess[str]:
 def test_python_m_and_closed_pipe():
     proc = subprocess.run(
         f"{sys.executable} -m timeline export -f json | head -c 10",
-        shell=True, capture_output=True, text=True,
+        shell=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
@@ -134,7 +136,8 @@ def test_python_m_and_closed_pipe():
 def test_help_imports_nothing_heavy():
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "from timeline.cli import main; main(['--help'])"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert "Usage:" in proc.stdout
     imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
@@ -156,7 +159,10 @@ def test_formats_lists_options(runner):
 
 def test_output_is_the_same_whatever_the_environment(tmp_path):
     outputs = set()
-    for env in ({"TZ": "UTC", "LC_ALL": "C"}, {"TZ": "Pacific/Kiritimati", "LC_ALL": "tr_TR.UTF-8", "PYTHONHASHSEED": "7"}):
+    for env in (
+        {"TZ": "UTC", "LC_ALL": "C"},
+        {"TZ": "Pacific/Kiritimati", "LC_ALL": "tr_TR.UTF-8", "PYTHONHASHSEED": "7"},
+    ):
         proc = run_subprocess("export", "-f", "json", env={**os.environ, **env})
         assert proc.returncode == 0, proc.stderr
         outputs.add(proc.stdout)

@@ -32,7 +32,9 @@ def test_yaml_toml_json_give_the_same_timeline(write, minimal_yaml):
     from_yaml = timeline.load(write("t.yaml", minimal_yaml))
     as_json = timeline.export(from_yaml, "json")
     from_json = timeline.load(write("t.json", as_json.decode()))
-    toml = write("t.toml", """
+    toml = write(
+        "t.toml",
+        """
         id = "demo"
         title = "Demo"
         timezone = "Asia/Pyongyang"
@@ -59,18 +61,22 @@ def test_yaml_toml_json_give_the_same_timeline(write, minimal_yaml):
         title = "Summit"
         start = "2024-06-19T03:00"
         tags = ["summit"]
-    """)
+    """,
+    )
     from_toml = timeline.load(toml)
     assert from_yaml == from_json == from_toml
 
 
 def test_bare_yaml_dates_and_years_are_accepted(write):
-    path = write("t.yaml", """
+    path = write(
+        "t.yaml",
+        """
         title: T
         events:
           - {id: a, title: A, start: 1961-07-06}
           - {id: b, title: B, start: 1961}
-    """)
+    """,
+    )
     tl = timeline.load(path)
     assert tl.get("a").start == Date(1961, 7, 6)
     assert tl.get("b").start == Date(1961)
@@ -78,7 +84,9 @@ def test_bare_yaml_dates_and_years_are_accepted(write):
 
 
 def test_every_problem_reported_with_file_line_event_and_field(write):
-    path = write("bad.yaml", """
+    path = write(
+        "bad.yaml",
+        """
         title: Bad
         events:
           - id: a
@@ -112,7 +120,8 @@ def test_every_problem_reported_with_file_line_event_and_field(write):
             media: {url: "javascript:alert(1)"}
             sources: [{title: S, url: "ftp://x"}]
             location: {name: X, lat: 91, lon: 0}
-    """)
+    """,
+    )
     problems = problems_of(path)
     text = "\n".join(problems)
     assert f"{path}:5: event 'a', field 'start': '2024-02-30' is not a valid date" in text
@@ -133,34 +142,46 @@ def test_every_problem_reported_with_file_line_event_and_field(write):
 
 
 def test_duplicate_ids_across_files_and_dangling_related(write):
-    one = write("one.yaml", """
+    one = write(
+        "one.yaml",
+        """
         title: One
         events:
           - {id: a, title: A, start: "2000"}
-    """)
-    two = write("two.yaml", """
+    """,
+    )
+    two = write(
+        "two.yaml",
+        """
         events:
           - {id: a, title: A again, start: "2001"}
           - {id: b, title: B, start: "2001", related: [a, missing]}
-    """)
+    """,
+    )
     text = "\n".join(problems_of([one, two]))
     assert f"{two}:2: event 'a', field 'id': duplicate id: 'a' is already used ({one}:3)" in text
     assert "field 'related[1]': no event has the id 'missing'" in text
 
 
 def test_merge_takes_header_from_first_file_and_latest_updated(write):
-    one = write("one.yaml", """
+    one = write(
+        "one.yaml",
+        """
         id: merged
         title: First
         updated: "2020-01-01"
         timezone: Europe/Moscow
         events: [{id: a, title: A, start: "2000-01-01T12:00"}]
-    """)
-    two = write("two.yaml", """
+    """,
+    )
+    two = write(
+        "two.yaml",
+        """
         title: Second
         updated: "2021-05-01"
         events: [{id: b, title: B, start: "1999-01-01T12:00"}]
-    """)
+    """,
+    )
     tl = timeline.load([one, two])
     assert (tl.id, tl.title, tl.updated) == ("merged", "First", Date(2021, 5, 1))
     assert [e.id for e in tl] == ["b", "a"]
@@ -220,8 +241,9 @@ def test_default_input_prefers_local_files(tmp_path, write):
 
 
 def test_load_bytes_reads_stdin_style_input():
-    tl = timeline.load_bytes(b'{"title": "S", "events": [{"id": "a", "title": "A", "start": "1961"}]}',
-                             input_format="json")
+    tl = timeline.load_bytes(
+        b'{"title": "S", "events": [{"id": "a", "title": "A", "start": "1961"}]}', input_format="json"
+    )
     assert tl.get("a").start == Date(1961)
 
 

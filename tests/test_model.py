@@ -13,9 +13,17 @@ def ev(id: str, start: str, end: str | None = None, **kw) -> Event:
 
 
 def test_events_are_kept_sorted_coarse_before_fine_ties_by_id():
-    tl = Timeline(id="t", title="T", events=[
-        ev("c", "1961-07-06"), ev("b", "1961"), ev("a", "1961"), ev("d", "1961-07"), ev("e", "1950"),
-    ])
+    tl = Timeline(
+        id="t",
+        title="T",
+        events=[
+            ev("c", "1961-07-06"),
+            ev("b", "1961"),
+            ev("a", "1961"),
+            ev("d", "1961-07"),
+            ev("e", "1950"),
+        ],
+    )
     assert [e.id for e in tl] == ["e", "a", "b", "d", "c"]
 
 
@@ -29,12 +37,16 @@ def test_models_are_frozen_and_hashable():
 
 
 def test_filter_by_tag_group_and_period_at_known_precision():
-    tl = Timeline(id="t", title="T", events=[
-        ev("old", "1961", tags=["treaty"], group="Diplomacy"),
-        ev("war", "2022-02-24", ongoing=True, tags=["war"], related=["old"]),
-        ev("span", "1950-06", "1953-07", tags=["war"]),
-        ev("late", "2024-06-19", tags=["summit"], group="Diplomacy", related=["war"]),
-    ])
+    tl = Timeline(
+        id="t",
+        title="T",
+        events=[
+            ev("old", "1961", tags=["treaty"], group="Diplomacy"),
+            ev("war", "2022-02-24", ongoing=True, tags=["war"], related=["old"]),
+            ev("span", "1950-06", "1953-07", tags=["war"]),
+            ev("late", "2024-06-19", tags=["summit"], group="Diplomacy", related=["war"]),
+        ],
+    )
     assert [e.id for e in tl.filter(tags=["war"])] == ["span", "war"]
     assert [e.id for e in tl.filter(groups=["Diplomacy"])] == ["old", "late"]
     since = tl.filter(since=Date.parse("2023"))

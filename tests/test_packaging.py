@@ -152,8 +152,14 @@ def test_broken_plugin_is_isolated_and_reported(env):
     by_name = {p["name"]: p for p in listing}
     assert by_name["broken"]["error"].startswith("could not be imported")
     assert by_name["shout"] == {
-        "name": "shout", "package": "timeline-shout", "version": "1.2.3", "builtin": False,
-        "hooks": ["timeline_exporters"], "exporters": ["shout"], "readers": [], "error": None,
+        "name": "shout",
+        "package": "timeline-shout",
+        "version": "1.2.3",
+        "builtin": False,
+        "hooks": ["timeline_exporters"],
+        "exporters": ["shout"],
+        "readers": [],
+        "error": None,
     }
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from plugin_kit import ClashingPlugin, LinesPlugin, RaisingPlugin
 
 import timeline
 from timeline import PluginError, PluginWarning, Registry, UnknownFormatError
-
-from plugin_kit import ClashingPlugin, LinesPlugin, RaisingPlugin
 
 
 def test_builtins_arrive_through_entry_points():

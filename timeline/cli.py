@@ -25,8 +25,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 __all__ = ["cli", "main"]
 
 
-def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                  file: Any = None, line: str | None = None) -> None:
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
     click.echo(f"timeline: warning: {message}", err=True)
 
 
@@ -70,7 +76,9 @@ def _complete_format(ctx: click.Context, param: click.Parameter, incomplete: str
 
 def _input_options(func: F) -> F:
     func = click.option(
-        "--input-format", "-I", metavar="NAME",
+        "--input-format",
+        "-I",
+        metavar="NAME",
         help="Read the files (or '-', standard input) as this format instead of guessing from the extension.",
     )(func)
     func = click.argument("files", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))(func)
@@ -78,12 +86,26 @@ def _input_options(func: F) -> F:
 
 
 def _filter_options(func: F) -> F:
-    for decorator in reversed([
-        click.option("--tag", "tags", multiple=True, metavar="TAG", help="Keep events with this tag (repeatable: any of them)."),
-        click.option("--group", "groups", multiple=True, metavar="GROUP", help="Keep events in this group (repeatable)."),
-        click.option("--since", metavar="DATE", help="Keep events that overlap this date or later (EDTF, e.g. 2022 or 2022-02)."),
-        click.option("--until", metavar="DATE", help="Keep events that overlap this date or earlier."),
-    ]):
+    for decorator in reversed(
+        [
+            click.option(
+                "--tag",
+                "tags",
+                multiple=True,
+                metavar="TAG",
+                help="Keep events with this tag (repeatable: any of them).",
+            ),
+            click.option(
+                "--group", "groups", multiple=True, metavar="GROUP", help="Keep events in this group (repeatable)."
+            ),
+            click.option(
+                "--since",
+                metavar="DATE",
+                help="Keep events that overlap this date or later (EDTF, e.g. 2022 or 2022-02).",
+            ),
+            click.option("--until", metavar="DATE", help="Keep events that overlap this date or earlier."),
+        ]
+    ):
         func = decorator(func)
     return func
 
@@ -102,7 +124,9 @@ def _load(files: Sequence[str], input_format: str | None) -> Timeline:
     return load(list(files), input_format=input_format)
 
 
-def _filtered(timeline: Timeline, tags: Sequence[str], groups: Sequence[str], since: str | None, until: str | None) -> Timeline:
+def _filtered(
+    timeline: Timeline, tags: Sequence[str], groups: Sequence[str], since: str | None, until: str | None
+) -> Timeline:
     if not (tags or groups or since or until):
         return timeline
     from .dates import Date
@@ -135,16 +159,40 @@ def cli() -> None:
 
 @cli.command()
 @_input_options
-@click.option("--format", "-f", "format_name", metavar="NAME", shell_complete=_complete_format,
-              help="Output format (see 'timeline formats'); default: from -o's extension.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
-              help="Write here (atomically: a failed export leaves an existing file untouched). Default: standard output.")
-@click.option("--option", "-O", "option_pairs", multiple=True, metavar="NAME=VALUE",
-              help="An exporter option (repeatable); 'timeline formats' lists them.")
+@click.option(
+    "--format",
+    "-f",
+    "format_name",
+    metavar="NAME",
+    shell_complete=_complete_format,
+    help="Output format (see 'timeline formats'); default: from -o's extension.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    help="Write here (atomically: a failed export leaves an existing file untouched). Default: standard output.",
+)
+@click.option(
+    "--option",
+    "-O",
+    "option_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="An exporter option (repeatable); 'timeline formats' lists them.",
+)
 @_filter_options
-def export(files: tuple[str, ...], input_format: str | None, format_name: str | None, output: str | None,
-           option_pairs: tuple[str, ...], tags: tuple[str, ...], groups: tuple[str, ...],
-           since: str | None, until: str | None) -> None:
+def export(
+    files: tuple[str, ...],
+    input_format: str | None,
+    format_name: str | None,
+    output: str | None,
+    option_pairs: tuple[str, ...],
+    tags: tuple[str, ...],
+    groups: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+) -> None:
     """Write the timeline in another format.
 
     \b
@@ -193,8 +241,14 @@ def check(files: tuple[str, ...], input_format: str | None) -> None:
 @cli.command()
 @_input_options
 @_filter_options
-def show(files: tuple[str, ...], input_format: str | None, tags: tuple[str, ...], groups: tuple[str, ...],
-         since: str | None, until: str | None) -> None:
+def show(
+    files: tuple[str, ...],
+    input_format: str | None,
+    tags: tuple[str, ...],
+    groups: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+) -> None:
     """Print the events in order, one line each, with their dates."""
     from .display import human_span
 

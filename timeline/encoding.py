@@ -24,7 +24,7 @@ _BOMS = (
 def decode_text(data: bytes) -> str:
     """Decode UTF-8 (a leading BOM is dropped); raise :class:`ReadError` otherwise."""
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     else:
         for bom, name in _BOMS:
             if data.startswith(bom):

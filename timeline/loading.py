@@ -35,7 +35,7 @@ _SAMPLE_NAME = "russia-dprk.yaml"
 
 def sample_path() -> Path:
     """The bundled sample timeline (Russia and North Korea, 1945–2024)."""
-    from . import events  # type: ignore[attr-defined]  # mapped from the top-level events/ folder
+    from . import events  # mapped from the top-level events/ folder
 
     return Path(next(iter(events.__path__))) / _SAMPLE_NAME
 
@@ -66,7 +66,8 @@ def _expand(paths: Iterable[PathLike], registry: Registry) -> list[Path]:
         if path.is_dir():
             extensions = registry.reader_extensions()
             found = sorted(
-                p for p in path.iterdir()
+                p
+                for p in path.iterdir()
                 if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in extensions
             )
             if not found:
@@ -117,9 +118,7 @@ def _read_path(path: Path, registry: Registry, input_format: str | None) -> tupl
 
 def _field_path(field: str) -> tuple[str | int, ...]:
     """``"sources[1].url"`` -> ``("sources", 1, "url")``."""
-    return tuple(
-        int(index) if index else name for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field)
-    )
+    return tuple(int(index) if index else name for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field))
 
 
 def _merge(parts: Sequence[FileContents], fallback_id: str) -> Timeline:

@@ -31,6 +31,10 @@ def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else tuple(value)
 
 
+def _sources(value: Iterable[Source]) -> tuple[Source, ...]:
+    return value if isinstance(value, tuple) else tuple(value)
+
+
 @attrs.frozen
 class Location:
     """Where an event happened: a name, and coordinates when known."""
@@ -85,11 +89,9 @@ class Event:
     group: str | None = None
     location: Location | None = None
     media: Media | None = None
-    sources: tuple[Source, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[Source, ...] = attrs.field(default=(), converter=_sources)
     related: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    extra: Mapping[str, Any] = attrs.field(
-        factory=dict, converter=_frozen_mapping, hash=False
-    )
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
 
     def sort_key(self) -> tuple[tuple[int, ...], str]:
         """Chronological order, ties broken by id: the same on every machine."""
@@ -182,8 +184,7 @@ class Timeline:
             return self
         ids = {event.id for event in kept}
         pruned = [
-            e if all(r in ids for r in e.related)
-            else attrs.evolve(e, related=tuple(r for r in e.related if r in ids))
+            e if all(r in ids for r in e.related) else attrs.evolve(e, related=tuple(r for r in e.related if r in ids))
             for e in kept
         ]
         return attrs.evolve(self, events=pruned)

@@ -53,15 +53,13 @@ class Option:
         elif wanted is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, wanted) or (wanted is not bool and isinstance(value, bool)):
-            raise OptionError(
-                f"option {self.name!r} takes a {self.type}, not {value!r}"
-            )
+            raise OptionError(f"option {self.name!r} takes a {self.type}, not {value!r}")
         if self.choices and value not in self.choices:
             allowed = ", ".join(str(c) for c in self.choices)
             raise OptionError(f"option {self.name!r} must be one of: {allowed} (got {value!r})")
-        if self.minimum is not None and value < self.minimum:
+        if self.minimum is not None and isinstance(value, (int, float)) and value < self.minimum:
             raise OptionError(f"option {self.name!r} must be at least {self.minimum} (got {value!r})")
-        if self.maximum is not None and value > self.maximum:
+        if self.maximum is not None and isinstance(value, (int, float)) and value > self.maximum:
             raise OptionError(f"option {self.name!r} must be at most {self.maximum} (got {value!r})")
         return value
 
@@ -79,9 +77,7 @@ class Option:
                 return int(raw)
             return float(raw)
         except ValueError:
-            raise OptionError(
-                f"option {self.name!r} takes a {self.type}, not {text!r}"
-            ) from None
+            raise OptionError(f"option {self.name!r} takes a {self.type}, not {text!r}") from None
 
 
 def parse_option_assignments(assignments: Sequence[str]) -> dict[str, str]:
@@ -96,9 +92,7 @@ def parse_option_assignments(assignments: Sequence[str]) -> dict[str, str]:
     return parsed
 
 
-def resolve_options(
-    declared: Sequence[Option], given: Mapping[str, Any], *, exporter: str
-) -> dict[str, Any]:
+def resolve_options(declared: Sequence[Option], given: Mapping[str, Any], *, exporter: str) -> dict[str, Any]:
     """Every declared option with its checked value, defaults filled in."""
     by_name = {option.name: option for option in declared}
     resolved = {option.name: option.default for option in declared}
@@ -110,8 +104,6 @@ def resolve_options(
                 raise OptionError(f"format {exporter!r} takes no options (got {name!r})")
             hint = did_you_mean(key, by_name)
             known = ", ".join(sorted(by_name))
-            raise OptionError(
-                f"format {exporter!r} has no option {name!r}{hint}; its options are: {known}"
-            )
+            raise OptionError(f"format {exporter!r} has no option {name!r}{hint}; its options are: {known}")
         resolved[key] = option.convert(value)
     return resolved

@@ -88,7 +88,7 @@ def iter_events(timeline: Timeline) -> Iterator[Event]:
     progress = Progress(setting[0], setting[1], len(events))
     try:
         for start in range(0, len(events), _STEP):
-            chunk = events[start:start + _STEP]
+            chunk = events[start : start + _STEP]
             yield from chunk
             progress.advance(len(chunk))
     finally:

@@ -124,11 +124,8 @@ class Registry:
             dist = ep.dist
             package = dist.name if dist is not None else None
             builtin = package is not None and _normalise(package) == BUILTIN_DISTRIBUTION
-            if not builtin and self._only is not None:
-                if _normalise(ep.name) not in self._only and (
-                    package is None or _normalise(package) not in self._only
-                ):
-                    continue
+            if not builtin and not self._selected(ep.name, package):
+                continue
             info = PluginInfo(
                 name=ep.name,
                 package=package,
@@ -141,6 +138,12 @@ class Registry:
                 self._fail(info, f"could not be imported: {_describe_error(exc)}")
                 continue
             self._add(plugin, info)
+
+    def _selected(self, name: str, package: str | None) -> bool:
+        """Whether ``TIMELINE_PLUGINS`` (or ``only=``) lets a third-party plugin load."""
+        if self._only is None:
+            return True
+        return _normalise(name) in self._only or (package is not None and _normalise(package) in self._only)
 
     def _add(self, plugin: object, info: PluginInfo, *, strict: bool = False) -> None:
         key = f"{info.package or ''}:{info.name}"
@@ -158,10 +161,7 @@ class Registry:
             self._fail(info, reason)
             self._infos[key] = info
             return
-        info.hooks = sorted(
-            caller.name
-            for caller in self._manager.get_hookcallers(plugin) or ()
-        )
+        info.hooks = sorted(caller.name for caller in self._manager.get_hookcallers(plugin) or ())
         self._infos[key] = info
 
     def _fail(self, info: PluginInfo, reason: str) -> None:
@@ -277,8 +277,7 @@ class Registry:
                     return item
         shown = "".join(suffixes) or "no extension"
         raise UnknownFormatError(
-            f"cannot tell the {kind} of {os.fspath(path)!r} from its extension ({shown}); "
-            f"name it with {flag}"
+            f"cannot tell the {kind} of {os.fspath(path)!r} from its extension ({shown}); name it with {flag}"
         )
 
 
@@ -291,4 +290,3 @@ def default_registry() -> Registry:
     if _default is None:
         _default = Registry()
     return _default
-

@@ -26,9 +26,9 @@ from .suggest import did_you_mean
 __all__ = [
     "ERA_FIELDS",
     "EVENT_FIELDS",
-    "FileContents",
     "ID_PATTERN",
     "TIMELINE_FIELDS",
+    "FileContents",
     "build_file",
     "check_zone",
     "slugify",
@@ -36,8 +36,19 @@ __all__ = [
 
 TIMELINE_FIELDS = ("id", "title", "description", "updated", "timezone", "eras", "events")
 EVENT_FIELDS = (
-    "id", "title", "start", "end", "timezone", "description", "tags", "group",
-    "location", "media", "sources", "related", "extra",
+    "id",
+    "title",
+    "start",
+    "end",
+    "timezone",
+    "description",
+    "tags",
+    "group",
+    "location",
+    "media",
+    "sources",
+    "related",
+    "extra",
 )
 ERA_FIELDS = ("title", "start", "end", "description")
 LOCATION_FIELDS = ("name", "lat", "lon")
@@ -144,12 +155,16 @@ class _Builder:
         self.ok = False
         self.ctx.add(self.base + rel, message, owner=self.owner, field=_field_label(rel), hint=hint)
 
-    def unknown_keys(self, mapping: Mapping[Any, Any], known: tuple[str, ...], prefix: tuple[str | int, ...] = ()) -> None:
+    def unknown_keys(
+        self, mapping: Mapping[Any, Any], known: tuple[str, ...], prefix: tuple[str | int, ...] = ()
+    ) -> None:
         for key in mapping:
             if key not in known:
                 name = str(key)
                 hint = did_you_mean(name, known).strip(" ()") or None
-                self.problem(prefix + (name,), f"unknown field {name!r}", hint=hint or f"known fields: {', '.join(known)}")
+                self.problem(
+                    prefix + (name,), f"unknown field {name!r}", hint=hint or f"known fields: {', '.join(known)}"
+                )
 
     def text(self, value: Any, rel: tuple[str | int, ...], *, required: bool = False) -> str | None:
         if value is None:
@@ -200,7 +215,7 @@ class _Builder:
             return value.isoformat()
         if isinstance(value, int) and not isinstance(value, bool):
             return f"{value:04d}" if value >= 0 else f"-{-value:04d}"
-        self.problem(rel, f"expected a date such as \"2024-06-19\", got {_type_name(value)}")
+        self.problem(rel, f'expected a date such as "2024-06-19", got {_type_name(value)}')
         return None
 
     def date(self, value: Any, rel: tuple[str | int, ...], zone: str | None) -> Date | None:
@@ -230,9 +245,7 @@ class _Builder:
             self.problem(rel, str(exc))
             return None
 
-    def span(
-        self, raw: Mapping[str, Any], zone: str | None
-    ) -> tuple[Date | None, Date | None, bool]:
+    def span(self, raw: Mapping[str, Any], zone: str | None) -> tuple[Date | None, Date | None, bool]:
         start_raw, end_raw = raw.get("start"), raw.get("end")
         if start_raw is None:
             self.problem(("start",), "is required")
@@ -241,11 +254,11 @@ class _Builder:
         if start_text is None:
             return None, None, False
         try:
-            start, end, ongoing = parse_span(start_text)
+            parsed, end, ongoing = parse_span(start_text)
         except DateError as exc:
             self.problem(("start",), str(exc))
             return None, None, False
-        start = self.localise(start, ("start",), zone)
+        start = self.localise(parsed, ("start",), zone)
         if "/" in start_text:
             if end_raw is not None:
                 self.problem(("end",), "given twice: 'start' is already an interval")
@@ -285,7 +298,9 @@ def _owner_label(raw: Mapping[str, Any], index: int) -> str:
 def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) -> Event | None:
     base: Path = ("events", index)
     if not isinstance(raw, Mapping):
-        ctx.add(base, f"expected a mapping of event fields, got {_type_name(raw)}", owner=f"event #{index + 1}", field=None)
+        ctx.add(
+            base, f"expected a mapping of event fields, got {_type_name(raw)}", owner=f"event #{index + 1}", field=None
+        )
         return None
     b = _Builder(ctx, base, _owner_label(raw, index))
     b.unknown_keys(raw, EVENT_FIELDS)
@@ -315,15 +330,29 @@ def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) 
         if checked is not None:
             bad = _first_non_json(checked)
             if bad is not None:
-                b.problem(("extra",) + bad[0], f"holds {_type_name(bad[1])}; extra takes text, numbers, true/false, null, lists and mappings")
+                b.problem(
+                    ("extra",) + bad[0],
+                    f"holds {_type_name(bad[1])}; extra takes text, numbers, true/false, null, lists and mappings",
+                )
             else:
                 extra = checked
     if not b.ok or start is None or event_id is None or title is None:
         return None
     return Event(
-        id=event_id, title=title, start=start, end=end, ongoing=ongoing, timezone=own_zone,
-        description=description, tags=tags, group=group, location=location, media=media,
-        sources=sources, related=related, extra=extra,
+        id=event_id,
+        title=title,
+        start=start,
+        end=end,
+        ongoing=ongoing,
+        timezone=own_zone,
+        description=description,
+        tags=tags,
+        group=group,
+        location=location,
+        media=media,
+        sources=sources,
+        related=related,
+        extra=extra,
     )
 
 
@@ -482,7 +511,11 @@ def build_file(
     raw_events = content.get("events")
     if raw_events is None:
         if "events" not in content:
-            b.problem(("events",), "is missing", hint="a timeline file lists its events under 'events' (it may be an empty list)")
+            b.problem(
+                ("events",),
+                "is missing",
+                hint="a timeline file lists its events under 'events' (it may be an empty list)",
+            )
     elif isinstance(raw_events, list):
         for i, raw in enumerate(raw_events):
             event = _build_event(ctx, raw, i, zone)

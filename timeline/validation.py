@@ -105,9 +105,9 @@ def find_problems(
             if other not in known and other != event.id and other not in excused:
                 report(event, f"related[{i}]", f"no event has the id {other!r}{did_you_mean(other, known)}")
     for era in eras:
-        message = _span_problem(era.start, era.end)
-        if message:
-            problems.append(Problem(message, event=f"era {era.title!r}", field="end"))
+        era_problem = _span_problem(era.start, era.end)
+        if era_problem:
+            problems.append(Problem(era_problem, event=f"era {era.title!r}", field="end"))
     return problems
 
 
