@@ -93,9 +93,9 @@ class Event:
     related: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
 
-    def sort_key(self) -> tuple[tuple[int, ...], str]:
+    def sort_key(self) -> tuple[int | str, ...]:
         """Chronological order, ties broken by id: the same on every machine."""
-        return (self.start.sort_key(), self.id)
+        return (*self.start.sort_key(), self.id)
 
 
 @attrs.frozen

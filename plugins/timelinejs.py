@@ -1,0 +1,448 @@
+"""TimelineJS 3: its JSON configuration, and a standalone page that shows it.
+
+Two exporters live here: ``timelinejs`` writes the JSON object that Knight
+Lab's ``new TL.Timeline(element, data)`` takes, and ``timelinejs-html``
+writes one HTML file that embeds that object and loads TimelineJS, at a
+pinned version with Subresource Integrity, from Knight Lab's CDN or from a
+base URL of your choosing.  Every mapping decision is explained in
+``docs/exporters/timelinejs.md``; the browser tests in
+``tests/test_timelinejs_browser.py`` hold TimelineJS itself to it.
+
+TimelineJS treats most text as HTML: it sanitises headline, text, caption
+and credit with DOMPurify and inserts them with ``innerHTML``, and it turns
+``display_date`` and ``group`` into text and then inserts *that* as HTML.
+So plain text is escaped once for the first kind and twice for the second,
+and descriptions arrive as HTML that :func:`timeline.markdown_to_html` has
+already made safe.  Its "autolink" pass, which splices URLs found in text
+into ``<a href='...'>`` after sanitising, is switched off on every slide.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import warnings
+from collections.abc import Mapping
+from typing import IO, Any
+from urllib.parse import quote, urlsplit
+
+import timeline
+from timeline import (
+    Date,
+    Era,
+    Event,
+    Option,
+    OptionError,
+    Source,
+    Timeline,
+    data_timestamp,
+    human_date,
+    human_span,
+    iter_events,
+    markdown_to_html,
+    safe_url,
+)
+
+#: The TimelineJS release the page loads; tests/browser/package.json pins the same one.
+TIMELINEJS_VERSION = "3.9.10"
+#: Knight Lab's CDN folder for that release (it holds css/ and js/, like the npm package's dist/).
+CDN_BASE = f"https://cdn.knightlab.com/libs/timeline3/{TIMELINEJS_VERSION}/"
+#: Subresource Integrity of the two files the page loads, from the npm package
+#: @knight-lab/timelinejs at TIMELINEJS_VERSION (a test recomputes them).
+ASSET_INTEGRITY = {
+    "css/timeline.css": "sha384-boDF6Nd/No9fGBo1BlF2eLCnex+ILqI/6O7gE0MoOioYo7gWdq9LbFxD94ebGlBB",
+    "js/timeline.js": "sha384-siM5yiZq/dqlzhFN7TmM86cbFdTMfssEZcanVHYo/bQEnpDzjwigQBYqM0O44+1I",
+}
+
+#: Above this many events TimelineJS's navigator becomes unreadable.
+MANY_EVENTS = 300
+
+#: The unique_id of the title slide: event ids are lowercase slugs, so it can never take one's id.
+TITLE_SLIDE_ID = "Title"
+
+#: The element the page mounts TimelineJS on (uppercase, so no slide id can equal it).
+CONTAINER_ID = "Timeline-Embed"
+
+# Years a JavaScript Date can hold; beyond them TimelineJS needs its "cosmological" scale.
+_JS_MIN_YEAR, _JS_MAX_YEAR = -271820, 275759
+
+# Characters left as they are when a media URL is percent-encoded.  Quotes,
+# spaces and angle brackets are encoded, because several TimelineJS media
+# types build <iframe src='...'> strings out of parts of the URL.
+_URL_SAFE = ":/?#[]@!$&()*+,;=%~"
+
+#: Locales TimelineJS 3.9 ships (dist/js/locale/*.json).
+LANGUAGES = (
+    "af", "ar", "be", "bg", "ca", "cz", "da", "de", "el", "en", "en-24hr", "en-gb", "en-week", "eo", "es",
+    "et", "eu", "fa", "fi", "fo", "fr", "fy", "ga", "gl", "he", "hi", "hr", "hu", "hy", "id", "is", "it",
+    "iw", "ja", "ka", "ko", "lb", "lt", "lv", "ms", "my", "nb", "ne", "nl", "nn", "no", "pl", "pt",
+    "pt-br", "rm", "ro", "ru", "si", "sk", "sl", "sr", "sr-cy", "sv", "ta", "te", "th", "tl", "tr", "uk",
+    "ur", "vi", "zh-cn", "zh-tw",
+)
+
+#: Font sets TimelineJS ships (css/fonts/font.NAME.css), less "knightlab", which
+#: imports a stylesheet from a third-party font service; "none" loads no font file.
+FONTS = (
+    "default", "none", "abril-droidsans", "amatic-andika", "bevan-pontanosans", "bitter-raleway",
+    "clicker-garamond", "dancing-ledger", "fjalla-average", "georgia-helvetica", "lustria-lato",
+    "medula-lato", "oldstandard", "opensans-gentiumbook", "playfair", "playfair-faunaone", "pt",
+    "roboto-megrim", "rufina-sintony", "ubuntu", "unicaone-vollkorn",
+)
+
+
+# --- text ------------------------------------------------------------------------
+
+
+def _html_text(text: str) -> str:
+    """Plain text for a field TimelineJS sanitises and inserts as HTML."""
+    return html.escape(text, quote=True)
+
+
+def _stripped_text(text: str) -> str:
+    """Plain text for ``display_date``/``group``: stripped of markup, then inserted as HTML."""
+    return html.escape(html.escape(text, quote=True), quote=True)
+
+
+def _media_url(url: str) -> str | None:
+    """An http(s) URL, percent-encoded where TimelineJS could mistake it for markup; else None."""
+    target = safe_url(url)
+    if target is None or urlsplit(target).scheme.lower() not in ("http", "https"):
+        return None
+    return quote(target, safe=_URL_SAFE)
+
+
+def _link(label: str, url: str | None) -> str:
+    """``<a href>`` around escaped text, or just the text when the URL is not http/https/mailto."""
+    target = safe_url(url) if url else None
+    text = _html_text(label)
+    if target is None:
+        return text
+    return f'<a href="{html.escape(target, quote=True)}">{text}</a>'
+
+
+def _source_item(source: Source) -> str:
+    parts = [_link(source.title or source.url or "source", source.url)]
+    if source.title and source.url and safe_url(source.url) is None:
+        parts.append(_html_text(source.url))
+    if source.publisher:
+        parts.append(_html_text(source.publisher))
+    if source.date is not None:
+        parts.append(_html_text(human_date(source.date)))
+    return "<li>" + ", ".join(parts) + "</li>"
+
+
+# --- dates -----------------------------------------------------------------------
+
+
+def tl_year(year: int) -> int:
+    """An astronomical year as TimelineJS counts: no year 0, so 0 (1 BCE) is -1 and -43 (44 BCE) is -44."""
+    return year if year > 0 else year - 1
+
+
+def date_parts(date: Date) -> dict[str, int]:
+    """The components the date knows, as TimelineJS date-object integers; nothing invented."""
+    parts = {"year": tl_year(date.year)}
+    if date.month is not None:
+        parts["month"] = date.month
+        if date.day is not None:
+            parts["day"] = date.day
+            if date.hour is not None:
+                parts["hour"] = date.hour
+                parts["minute"] = date.minute or 0
+                if date.second is not None:
+                    parts["second"] = date.second
+    return parts
+
+
+def _instant(parts: Mapping[str, int]) -> tuple[int, ...]:
+    """Where TimelineJS puts a date: missing parts default to the start of the period."""
+    return (
+        parts["year"],
+        parts.get("month", 1),
+        parts.get("day", 1),
+        parts.get("hour", 0),
+        parts.get("minute", 0),
+        parts.get("second", 0),
+    )
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _after(date: Date) -> dict[str, int]:
+    """The start of the next year, month or day: the end of the period a coarse date covers."""
+    if date.month is None:
+        return {"year": tl_year(date.year + 1)}
+    if date.day is None:
+        year, month = (date.year + 1, 1) if date.month == 12 else (date.year, date.month + 1)
+        return {"year": tl_year(year), "month": month}
+    year, month, day = date.year, date.month, date.day + 1
+    if day > _days_in_month(year, month):
+        day, month = 1, month + 1
+        if month > 12:
+            month, year = 1, year + 1
+    return {"year": tl_year(year), "month": month, "day": day}
+
+
+def _span_end(start: Date, end: Date | None, ongoing: bool, updated: Date) -> dict[str, int] | None:
+    """The ``end_date`` for a span: the end itself, or ``updated`` for an ongoing one.
+
+    None when TimelineJS would put the end before the start (an ongoing
+    event that began after the data was last updated, or a span whose end
+    is written more coarsely than its start): the display date says the rest.
+    """
+    if ongoing:
+        parts = date_parts(updated)
+    elif end is not None:
+        parts = date_parts(end)
+    else:
+        return None
+    if _instant(parts) < _instant(date_parts(start)):
+        return None
+    return parts
+
+
+# --- the mapping ---------------------------------------------------------------
+
+
+def _body(description: str, sources: tuple[Source, ...] = (), extra: str = "") -> str:
+    text = markdown_to_html(description).strip() if description else ""
+    if extra:
+        text += extra
+    if sources:
+        items = "".join(_source_item(source) for source in sources)
+        text += f'<p class="tl-sources-label">Sources</p><ul class="tl-sources">{items}</ul>'
+    return text
+
+
+def _media(event: Event) -> tuple[dict[str, str] | None, str]:
+    """The slide's media object, or (None, a line of text) when its URL is not http/https."""
+    media = event.media
+    if media is None:
+        return None, ""
+    url = _media_url(media.url)
+    if url is None:
+        label = media.caption or media.url
+        credit = f" ({_html_text(media.credit)})" if media.credit else ""
+        return None, f'<p class="tl-media-text">Media: {_html_text(label)}{credit}</p>'
+    out = {"url": url}
+    if media.caption:
+        out["caption"] = _html_text(media.caption)
+        # alt and title are set as DOM properties, so they take plain text.
+        out["alt"] = media.caption
+        out["title"] = media.caption
+    if media.credit:
+        out["credit"] = _html_text(media.credit)
+    return out, ""
+
+
+def event_slide(event: Event, updated: Date) -> dict[str, Any]:
+    """One event as a TimelineJS slide object."""
+    slide: dict[str, Any] = {"unique_id": event.id, "start_date": date_parts(event.start)}
+    end = _span_end(event.start, event.end, event.ongoing, updated)
+    if end is not None:
+        slide["end_date"] = end
+    slide["display_date"] = _stripped_text(human_span(event.start, event.end, ongoing=event.ongoing))
+    media, media_text = _media(event)
+    slide["text"] = {"headline": _html_text(event.title), "text": _body(event.description, event.sources, media_text)}
+    if media is not None:
+        slide["media"] = media
+    if event.group and event.group.strip():
+        slide["group"] = _stripped_text(event.group.strip())
+    slide["autolink"] = False
+    return slide
+
+
+def era_object(era: Era, updated: Date) -> dict[str, Any]:
+    """An era: TimelineJS needs both ends, strictly after one another, or it rejects the timeline."""
+    start = date_parts(era.start)
+    end = _span_end(era.start, era.end, era.ongoing, updated)
+    if end is None or _instant(end) <= _instant(start):
+        end = _after(era.end if era.end is not None and not era.ongoing else era.start)
+        if _instant(end) <= _instant(start):
+            end = _after(era.start)
+    return {
+        "start_date": start,
+        "end_date": end,
+        "text": {"headline": _html_text(era.title), "text": _body(era.description)},
+    }
+
+
+def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
+    """The whole TimelineJS configuration object, keys in a fixed order."""
+    count = len(timeline.events)
+    if count > MANY_EVENTS:
+        warnings.warn(
+            f"{count} events is a lot for TimelineJS: it is built for narrative timelines of up to a few "
+            f"hundred slides, and its navigator becomes unreadable; consider --tag, --group or --since",
+            UserWarning,
+            stacklevel=2,
+        )
+    elif count == 0:
+        warnings.warn("the timeline has no events; TimelineJS shows an error message instead", UserWarning,
+                      stacklevel=2)
+    updated = data_timestamp(timeline)
+    events = [event_slide(event, updated) for event in iter_events(timeline)]
+    eras = [era_object(era, updated) for era in timeline.eras]
+    years = [slide["start_date"]["year"] for slide in events]
+    years += [era["start_date"]["year"] for era in eras] + [era["end_date"]["year"] for era in eras]
+    cosmological = any(year < _JS_MIN_YEAR or year > _JS_MAX_YEAR for year in years)
+    return {
+        "scale": "cosmological" if cosmological else "human",
+        "title": {
+            "unique_id": TITLE_SLIDE_ID,
+            "text": {"headline": _html_text(timeline.title), "text": _body(timeline.description)},
+            "autolink": False,
+        },
+        "events": events,
+        "eras": eras,
+    }
+
+
+class TimelineJsExporter:
+    name = "timelinejs"
+    extensions = (".timeline.json",)
+    media_type = "application/json"
+    description = "TimelineJS 3 JSON, for new TL.Timeline(element, data) (see also timelinejs-html)"
+    options = (
+        Option("indent", "Spaces per indentation level; 0 writes it all on one line", type="int", default=2,
+               minimum=0, maximum=8),
+    )
+
+    def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
+        indent: int = options.get("indent", 2)
+        data = timelinejs_data(timeline)
+        if indent:
+            text = json.dumps(data, ensure_ascii=False, indent=indent)
+        else:
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        stream.write((text + "\n").encode("utf-8"))
+
+
+# --- the page --------------------------------------------------------------------
+
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside ``<script>``: no ``</script>``, ``<!--`` or line separators can appear.
+
+    The escaped characters only ever occur inside JSON strings, where
+    ``\\uXXXX`` means the same character, so ``JSON.parse`` gives back the
+    same value.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return "".join(_SCRIPT_ESCAPES.get(ch, ch) for ch in text)
+
+
+def _assets_base(value: str | None) -> str:
+    if value is None or value == "":
+        return CDN_BASE
+    base = value.strip()
+    scheme = urlsplit(base).scheme.lower()
+    if scheme not in ("", "http", "https") or any(ch.isspace() or ch in "\"'<>\\" for ch in base):
+        raise OptionError(
+            f"option 'assets_url' must be an http(s) URL or a relative path to TimelineJS's dist/ folder, not {value!r}"
+        )
+    return base if base.endswith("/") else base + "/"
+
+
+_BOOT = """(function () {
+  var read = function (id) { return JSON.parse(document.getElementById(id).textContent); };
+  window.timeline = new TL.Timeline("CONTAINER", read("timeline-data"), read("timeline-options"));
+})();""".replace("CONTAINER", CONTAINER_ID)
+
+
+def _noscript(timeline: Timeline) -> str:
+    lines = ["<noscript>", f"<h1>{_html_text(timeline.title)}</h1>"]
+    if timeline.description:
+        lines.append(markdown_to_html(timeline.description).strip())
+    lines.append("<p>This page needs JavaScript to show the interactive timeline. Its events:</p>")
+    lines.append("<ol>")
+    for event in timeline.events:
+        date = _html_text(human_span(event.start, event.end, ongoing=event.ongoing))
+        lines.append(f"<li><strong>{date}</strong>: {_html_text(event.title)}</li>")
+    lines.append("</ol>")
+    lines.append("</noscript>")
+    return "\n".join(lines)
+
+
+class TimelineJsPageExporter:
+    name = "timelinejs-html"
+    extensions = (".html", ".htm")
+    media_type = "text/html; charset=utf-8"
+    description = f"A standalone web page showing the timeline with TimelineJS {TIMELINEJS_VERSION}"
+    options = (
+        Option("assets_url", "Base URL of TimelineJS's css/ and js/ folders (self-hosting, offline use); "
+               "default: Knight Lab's CDN, pinned"),
+        Option("language", "TimelineJS's language for its own labels and axis dates", default="en",
+               choices=LANGUAGES),
+        Option("start_at_slide", "Slide shown first: 0 is the title slide, 1 the first event", type="int",
+               default=0, minimum=0),
+        Option("start_at_end", "Start at the last event", type="bool", default=False),
+        Option("timenav_position", "Where the navigator goes", default="bottom", choices=("bottom", "top")),
+        Option("timenav_height", "Height of the navigator, in percent of the page", type="int", default=25,
+               minimum=10, maximum=90),
+        Option("hash_bookmark", "Keep the current slide in the URL (#event-ID), so it can be linked",
+               type="bool", default=False),
+        Option("font", "TimelineJS font set ('none': the browser's fonts, no web fonts loaded)", default="default",
+               choices=FONTS),
+    )
+
+    def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
+        base = _assets_base(options.get("assets_url"))
+        data = timelinejs_data(timeline)
+        font = options.get("font", "default")
+        tl_options = {
+            "script_path": base + "js/",
+            "language": options.get("language", "en"),
+            "start_at_slide": options.get("start_at_slide", 0),
+            "start_at_end": options.get("start_at_end", False),
+            "timenav_position": options.get("timenav_position", "bottom"),
+            "timenav_height_percentage": options.get("timenav_height", 25),
+            "hash_bookmark": options.get("hash_bookmark", False),
+            "font": "" if font == "none" else font,
+            "soundcite": False,
+        }
+        css, js = "css/timeline.css", "js/timeline.js"
+        page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="timeline (TimelineJS {TIMELINEJS_VERSION})">
+<title>{_html_text(timeline.title)}</title>
+<link rel="stylesheet" href="{html.escape(base + css)}" integrity="{ASSET_INTEGRITY[css]}" crossorigin="anonymous">
+<style>
+html, body {{ height: 100%; margin: 0; padding: 0; }}
+#{CONTAINER_ID} {{ width: 100%; height: 100%; }}
+</style>
+</head>
+<body>
+<div id="{CONTAINER_ID}"></div>
+{_noscript(timeline)}
+<script type="application/json" id="timeline-data">{script_json(data)}</script>
+<script type="application/json" id="timeline-options">{script_json(tl_options)}</script>
+<script src="{html.escape(base + js)}" integrity="{ASSET_INTEGRITY[js]}" crossorigin="anonymous"></script>
+<script>
+{_BOOT}
+</script>
+</body>
+</html>
+"""
+        stream.write(page.encode("utf-8"))
+
+
+@timeline.hookimpl
+def timeline_exporters() -> list[Any]:
+    return [TimelineJsExporter(), TimelineJsPageExporter()]

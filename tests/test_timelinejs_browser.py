@@ -1,0 +1,252 @@
+"""TimelineJS itself, in headless Chromium, as the judge of what we write.
+
+Pages are served from a loopback HTTP server; the page's requests for
+TimelineJS on Knight Lab's CDN are answered from the npm package pinned in
+tests/browser/package.json (``npm ci`` there), and every other outside
+request (media, web fonts) is answered locally and recorded, so nothing
+leaves the machine.  A canary, ``window.__pwned``, is what every hostile
+payload tries to set.
+
+Needs: Python ``playwright`` (no downloaded browsers), Chromium at
+/usr/bin/chromium (or $CHROMIUM), and tests/browser/node_modules.  Outside
+CI a missing piece skips these tests; with CI set it fails them.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import timeline
+from timeline import Timeline, human_span
+from timeline.plugins import timelinejs as tljs
+
+pytestmark = pytest.mark.slow
+
+HERE = Path(__file__).parent
+PACKAGE = HERE / "browser" / "node_modules" / "@knight-lab" / "timelinejs"
+DIST = PACKAGE / "dist"
+ARTIFACTS = HERE / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+# 1x1 transparent PNG, the answer to every outside image request.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".json": "application/json",
+                 ".woff": "font/woff", ".woff2": "font/woff2", ".ttf": "font/ttf", ".svg": "image/svg+xml",
+                 ".eot": "application/vnd.ms-fontobject", ".html": "text/html"}
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Python playwright is not installed (pip install -r tests/requirements-clients.txt)"
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if not (DIST / "js" / "timeline.js").exists():
+        return "TimelineJS is not installed (cd tests/browser && npm ci)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    reason = _missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run in CI: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """A folder served on 127.0.0.1, and its base URL."""
+    root = tmp_path_factory.mktemp("site")
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield root, f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Rendered:
+    """A page with TimelineJS rendered, and what happened on the way."""
+
+    def __init__(self, page: Any, errors: list[str], outside: list[str], seconds: float) -> None:
+        self.page = page
+        self.errors = errors
+        self.outside = outside
+        self.seconds = seconds
+
+    def js(self, script: str, arg: Any = None) -> Any:
+        return self.page.evaluate(script, arg)
+
+    def slides(self) -> list[dict[str, str]]:
+        return self.js("""() => Array.from(document.querySelectorAll('.tl-storyslider .tl-slide')).map(s => ({
+            id: s.id,
+            title: s.classList.contains('tl-slide-titleslide'),
+            headline: (s.querySelector('.tl-headline') || {}).textContent || '',
+            date: (s.querySelector('.tl-headline-date') || {}).textContent || '',
+            text: (s.querySelector('.tl-text-content') || {}).textContent || '',
+            html: (s.querySelector('.tl-text-content') || {}).innerHTML || '',
+            caption: (s.querySelector('.tl-caption') || {}).textContent || '',
+            credit: (s.querySelector('.tl-credit') || {}).textContent || '',
+        }))""")
+
+    def pwned(self) -> Any:
+        return self.js("() => window.__pwned")
+
+    def assert_clean(self) -> None:
+        assert self.errors == []
+        assert self.pwned() is None
+        message = self.js("() => { const m = document.querySelector('.tl-message-full');"
+                          " return m && m.offsetParent !== null ? m.textContent : null; }")
+        assert message is None, f"TimelineJS shows an error: {message}"
+
+
+@pytest.fixture
+def render(browser: Any, site: tuple[Path, str]) -> Iterator[Callable[..., Rendered]]:
+    root, base = site
+    contexts: list[Any] = []
+
+    def _render(files: dict[str, bytes], page_name: str = "index.html", *, wait_slides: int | None = None,
+                viewport: tuple[int, int] = (1280, 800)) -> Rendered:
+        for name, content in files.items():
+            (root / name).write_bytes(content)
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        outside: list[str] = []
+        page.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}")
+                if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+
+        def route(route: Any) -> None:
+            url = route.request.url
+            if url.startswith(base):
+                route.continue_()
+                return
+            if url.startswith(tljs.CDN_BASE):
+                path = DIST / url[len(tljs.CDN_BASE):].split("?")[0].split("#")[0]
+                if path.is_file():
+                    route.fulfill(status=200, body=path.read_bytes(),
+                                  headers={"Content-Type": CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
+                                           "Access-Control-Allow-Origin": "*"})
+                    return
+            outside.append(url)
+            if route.request.resource_type == "image":
+                route.fulfill(status=200, body=PNG, headers={"Content-Type": "image/png",
+                                                             "Access-Control-Allow-Origin": "*"})
+            elif route.request.resource_type == "stylesheet":
+                route.fulfill(status=200, body=b"", headers={"Content-Type": "text/css"})
+            elif route.request.resource_type == "font":
+                # An empty font is a decode warning, not an error; what matters is that it stays local.
+                route.fulfill(status=200, body=b"", headers={"Content-Type": "font/ttf",
+                                                             "Access-Control-Allow-Origin": "*"})
+            else:
+                route.fulfill(status=200, body=b"", headers={"Content-Type": "text/plain"})
+
+        page.route("**/*", route)
+        started = time.perf_counter()
+        page.goto(base + page_name, wait_until="load")
+        page.wait_for_function("() => window.timeline && window.timeline.ready === true"
+                               " || !!document.querySelector('.tl-message-full')", timeout=30_000)
+        if wait_slides is not None:
+            page.wait_for_function("n => document.querySelectorAll('.tl-storyslider .tl-slide').length >= n",
+                                   arg=wait_slides, timeout=30_000)
+        seconds = time.perf_counter() - started
+        return Rendered(page, errors, outside, seconds)
+
+    yield _render
+    for context in contexts:
+        context.close()
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def _page(tl: Timeline, **options: Any) -> bytes:
+    data = timeline.export(tl, "timelinejs-html", **options)
+    assert data is not None
+    return data
+
+
+def _check_story(rendered: Rendered, tl: Timeline) -> list[dict[str, str]]:
+    """Everything the issue asks a render to show, for any timeline."""
+    rendered.assert_clean()
+    slides = rendered.slides()
+    assert len(slides) == len(tl.events) + 1
+    assert slides[0]["title"] and slides[0]["headline"] == tl.title
+    by_id = {slide["id"]: slide for slide in slides[1:]}
+    assert sorted(by_id) == sorted(event.id for event in tl.events)
+    for event in tl.events:
+        slide = by_id[event.id]
+        assert slide["headline"] == event.title, event.id
+        assert slide["date"] == human_span(event.start, event.end, ongoing=event.ongoing), event.id
+    eras = rendered.js("() => Array.from(document.querySelectorAll('.tl-timeera')).map(e => e.textContent)")
+    assert sorted(eras) == sorted(era.title for era in tl.eras)
+    return slides
+
+
+# --- the pinned assets -------------------------------------------------------------
+
+
+def test_sri_hashes_match_the_npm_package(browser: Any) -> None:
+    version = json.loads((PACKAGE / "package.json").read_text())["version"]
+    assert version == tljs.TIMELINEJS_VERSION
+    pinned = json.loads((HERE / "browser" / "package.json").read_text())["dependencies"]["@knight-lab/timelinejs"]
+    assert pinned == tljs.TIMELINEJS_VERSION
+    for name, integrity in tljs.ASSET_INTEGRITY.items():
+        digest = hashlib.sha384((DIST / name).read_bytes()).digest()
+        assert integrity == "sha384-" + base64.b64encode(digest).decode()
+
+
+# --- the bundled timeline ------------------------------------------------------------
+
+
+def test_sample_renders_every_event(render: Callable[..., Rendered]) -> None:
+    tl = timeline.sample()
+    rendered = render({"index.html": _page(tl)}, wait_slides=len(tl.events) + 1)
+    _check_story(rendered, tl)
+    ARTIFACTS.mkdir(exist_ok=True)
+    rendered.page.screenshot(path=str(ARTIFACTS / "timelinejs-sample.png"))
+    figures = {"events": len(tl.events), "eras": len(tl.eras), "slides": len(tl.events) + 1,
+               "render_seconds": round(rendered.seconds, 3), "timelinejs": tljs.TIMELINEJS_VERSION}
+    (ARTIFACTS / "timelinejs-sample.json").write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"\nTimelineJS rendered {len(tl.events)} events + title in {rendered.seconds:.2f} s")
+    # Only web fonts (and nothing else) were asked of the outside world.
+    assert all(url.startswith("https://fonts.gstatic.com/") for url in rendered.outside), rendered.outside
