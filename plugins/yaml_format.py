@@ -25,8 +25,12 @@ class YamlReader:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or exc.context or "invalid YAML"
             raise ReadError(f"invalid YAML: {problem}", line=mark.line + 1 if mark else None) from None
+        except yaml.reader.ReaderError as exc:
+            line = text.count("\n", 0, exc.position) + 1
+            raise ReadError(f"invalid YAML: character {exc.character!r} is not allowed ({exc.reason})", line=line) from None
         except yaml.YAMLError as exc:
-            raise ReadError(f"invalid YAML: {exc}") from None
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ReadError(f"invalid YAML: {first}") from None
         except RecursionError:
             raise ReadError("invalid YAML: nested too deeply") from None
         return Document(content, locate=_Locator(text))

@@ -20,9 +20,11 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import shutil
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -250,3 +252,178 @@ def test_sample_renders_every_event(render: Callable[..., Rendered]) -> None:
     print(f"\nTimelineJS rendered {len(tl.events)} events + title in {rendered.seconds:.2f} s")
     # Only web fonts (and nothing else) were asked of the outside world.
     assert all(url.startswith("https://fonts.gstatic.com/") for url in rendered.outside), rendered.outside
+
+
+# --- hostile data ------------------------------------------------------------------
+
+PWN = "window.__pwned=1"
+# Text that TimelineJS's autolink pass would splice into href='...' unescaped:
+# with autolink on, moving the mouse anywhere over the slide runs it.
+AUTOLINK_BAIT = ("www.example.com'onmouseover='window.__pwned=2'"
+                 "style='position:fixed;top:0;left:0;width:100%;height:100%;z-index:99999'")
+
+
+def hostile_timeline() -> Timeline:
+    from timeline import Date, Era, Event, Media, Source
+
+    d = Date.parse
+    payload_img = f'<img src=x onerror="{PWN}">'
+    payload_script = f"</script><script>{PWN}</script><!--"
+    return Timeline(
+        id="hostile",
+        title=f"Hostile {payload_script} \u2028\u2029 & <b>bold</b>",
+        description=f"Intro {payload_img} <script>{PWN}</script> [x](javascript:{PWN})\n\n</noscript>{payload_img}",
+        updated=d("2024-11-01"),
+        eras=(Era(title=f"Era {payload_img}", start=d("2001"), end=d("2003")),),
+        events=(
+            Event(
+                id="script-title",
+                title=payload_script,
+                start=d("2001-01-01"),
+                description=f"<script>{PWN}</script>\n\n{payload_img}\n\n[click me](javascript:{PWN}) [fine](https://example.org/ok)\n\n{AUTOLINK_BAIT}",
+                group=f"Group {payload_img} &lt;b&gt;",
+                sources=(
+                    Source(title=f"Source {payload_img}", url=f"javascript:{PWN}", publisher=payload_script),
+                    Source(title="Quote breaker", url=f'https://example.org/"><img/src=x/onerror={PWN}>\'x'),
+                    Source(title="A fine source", url="https://example.org/treaty?a=1&b=2", publisher="Ex & Co"),
+                    Source(url=f"data:text/html,<script>{PWN}</script>"),
+                ),
+            ),
+            Event(
+                id="img-title",
+                title=payload_img,
+                start=d("2001-06"),
+                media=Media(url=f"javascript:{PWN}", caption=payload_img, credit=payload_script),
+            ),
+            Event(
+                id="media-quotes",
+                title="a<b & c>d",
+                start=d("2002"),
+                media=Media(url=f'https://example.org/pic.png" onerror="{PWN}', caption=f"Caption {payload_img}",
+                            credit=f"Credit {payload_img}"),
+                group=f"Group {payload_img} &lt;b&gt;",
+            ),
+            Event(
+                id="media-vimeo",
+                title="Vimeo with quotes",
+                start=d("2002-03-04"),
+                media=Media(url=f"https://vimeo.com/1'><img src=x onerror={PWN}>"),
+            ),
+            Event(
+                id="media-blockquote",
+                title="Blockquote URL",
+                start=d("2002-05-06"),
+                media=Media(url=f"https://example.org/blockquote<img src=x onerror={PWN}>"),
+            ),
+            Event(
+                id="unicode",
+                title="조선민주주의인민공화국 · Договор о стратегическом партнёрстве · معاهدة · שלום · 🇰🇵🤝🇷🇺 👨‍👩‍👧",
+                start=d("2003-02-01"),
+                description="Пхеньян — 평양 — بيونغ يانغ 🎉",
+                group="Дипломатия 외교",
+            ),
+        ),
+    )
+
+
+def _hover_everywhere(rendered: Rendered) -> None:
+    page = rendered.page
+    for x in range(50, 1280, 150):
+        for y in range(50, 800, 150):
+            page.mouse.move(x, y)
+
+
+def _click_through(rendered: Rendered, count: int) -> None:
+    page = rendered.page
+    for _ in range(count):
+        page.locator(".tl-slidenav-next").first.click()
+        page.wait_for_timeout(1100)  # TimelineJS animates slide changes for 1000 ms
+        _hover_everywhere(rendered)
+
+
+def test_hostile_page_runs_nothing(render: Callable[..., Rendered]) -> None:
+    tl = hostile_timeline()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        page = _page(tl)
+    text = page.decode()
+    assert text.count("</script>") == 4  # our four script elements, and no other
+    assert "<!--" not in text
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", text, re.DOTALL)
+    assert len(scripts) == 4
+    assert not any(ch in script for script in scripts for ch in "<>&\u2028\u2029")
+    rendered = render({"index.html": page}, wait_slides=len(tl.events) + 1)
+    _check_story(rendered, tl)
+    assert rendered.js("() => document.title") == tl.title
+    _hover_everywhere(rendered)
+    _click_through(rendered, len(tl.events))
+    rendered.assert_clean()
+    by_id = {slide["id"]: slide for slide in rendered.slides()}  # media fill in as slides come near
+    # Nothing but http(s)/mailto links anywhere in the slides.
+    hrefs = rendered.js("() => Array.from(document.querySelectorAll('.tl-storyslider a[href]')).map(a => a.href)")
+    assert hrefs and all(h.startswith(("http://", "https://", "mailto:")) for h in hrefs), hrefs
+    assert rendered.js("() => document.querySelectorAll('.tl-storyslider script, .tl-storyslider [onerror],"
+                       " .tl-storyslider [onmouseover]').length") == 0
+    # Markup in the data shows as the text it is.
+    assert "<script>" in by_id["script-title"]["text"]
+    assert "<img src=x onerror=" in by_id["script-title"]["text"]
+    assert "[click me](javascript:" in by_id["script-title"]["text"] or "click me" in by_id["script-title"]["text"]
+    assert "Source <img src=x" in by_id["script-title"]["text"]
+    groups = rendered.js("() => Array.from(document.querySelectorAll('.tl-timegroup-message')).map(e => e.textContent)")
+    assert f"Group <img src=x onerror=\"{PWN}\"> &lt;b&gt;" in groups
+    assert "Дипломатия 외교" in groups
+    assert by_id["media-quotes"]["caption"] == f"Caption <img src=x onerror=\"{PWN}\">"
+    assert by_id["media-quotes"]["credit"] == f"Credit <img src=x onerror=\"{PWN}\">"
+    assert "Пхеньян — 평양 — بيونغ يانغ 🎉" in by_id["unicode"]["text"]
+
+
+def _harness(data: dict[str, Any]) -> dict[str, bytes]:
+    """A page of our own that hands TimelineJS a JSON file, as a site using the JSON exporter would."""
+    cdn = tljs.CDN_BASE
+    page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>harness</title>
+<link rel="stylesheet" href="{cdn}css/timeline.css"></head>
+<body style="margin:0"><div id="tl" style="width:100%;height:100vh"></div>
+<script src="{cdn}js/timeline.js"></script>
+<script>fetch("data.json").then(r => r.json()).then(d => {{
+  window.timeline = new TL.Timeline("tl", d, {{script_path: "{cdn}js/", font: ""}});
+}});</script></body></html>"""
+    return {"harness.html": page.encode(), "data.json": json.dumps(data).encode()}
+
+
+def _json_data(tl: Timeline) -> dict[str, Any]:
+    out = timeline.export(tl, "timelinejs")
+    assert out is not None
+    return json.loads(out)
+
+
+def test_hostile_json_in_timelinejs(render: Callable[..., Rendered]) -> None:
+    tl = hostile_timeline()
+    rendered = render(_harness(_json_data(tl)), "harness.html", wait_slides=len(tl.events) + 1)
+    _check_story(rendered, tl)
+    _click_through(rendered, 3)
+    rendered.assert_clean()
+
+
+def test_canary_fires_when_autolink_is_left_on(render: Callable[..., Rendered]) -> None:
+    """The control: TimelineJS's own autolink would run the bait, so the canary is live."""
+    data = _json_data(hostile_timeline())
+    for slide in data["events"]:
+        slide.pop("autolink")
+    rendered = render(_harness(data), "harness.html", wait_slides=len(data["events"]) + 1)
+    rendered.page.locator(".tl-slidenav-next").first.click()
+    rendered.page.wait_for_timeout(1100)
+    _hover_everywhere(rendered)
+    assert rendered.pwned() == 2
+
+
+def test_canary_fires_when_group_is_escaped_once(render: Callable[..., Rendered]) -> None:
+    """The control for double escaping: escaped once, a group label runs its markup."""
+    import html
+
+    data = _json_data(hostile_timeline())
+    for slide in data["events"]:
+        if "group" in slide:
+            slide["group"] = html.unescape(slide["group"])
+    rendered = render(_harness(data), "harness.html", wait_slides=len(data["events"]) + 1)
+    rendered.page.wait_for_timeout(500)
+    assert rendered.pwned() == 1
