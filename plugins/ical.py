@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -74,7 +74,8 @@ def _build_tables() -> tuple[dict[int, str | None], dict[int, str | None]]:
 
 
 _MULTI_LINE, _ONE_LINE = _build_tables()
-_NEEDS_WORK = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\\\;,\u2028\u2029\ud800-\udfff]")
+# Anything but the four common cases (backslash, semicolon, comma, LF) goes through the table.
+_RARE = re.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def text_value(text: str, *, multiline: bool = True) -> str:
@@ -85,11 +86,23 @@ def text_value(text: str, *, multiline: bool = True) -> str:
     ``multiline`` is false.  Other control characters except tab are
     dropped; backslash, semicolon and comma are escaped.
     """
-    if _NEEDS_WORK.search(text) is None:
+    # str.replace is many times faster than str.translate on non-ASCII text,
+    # and most values need at most a comma or two escaped.
+    if _RARE.search(text) is not None:
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = text.translate(_MULTI_LINE if multiline else _ONE_LINE)
+        # the table escaped backslash, semicolon and comma too
         return text
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_MULTI_LINE if multiline else _ONE_LINE)
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if ";" in text:
+        text = text.replace(";", "\\;")
+    if "," in text:
+        text = text.replace(",", "\\,")
+    if "\n" in text:
+        text = text.replace("\n", "\\n" if multiline else " ")
+    return text
 
 
 def one_line(text: str) -> str:
@@ -196,11 +209,16 @@ def _timed(date: Date) -> bool:
 _URL_SAFE = ":/?#[]@!$&'()*+=%~"
 
 
+_PLAIN_URI = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
+
+
 def uri_value(url: str | None) -> str | None:
     """A URL fit for a URI value: http(s)/mailto only, anything unusual percent-encoded."""
     target = safe_url(url)
     if target is None:
         return None
+    if _PLAIN_URI.fullmatch(target):  # the usual case: nothing to encode
+        return target
     return quote(target, safe=_URL_SAFE + ",;")
 
 
@@ -300,7 +318,7 @@ class _Writer:
         coarse = start.precision < Precision.DAY or (end is not None and end.precision < Precision.DAY)
         if coarse and self.skip_coarse:
             raise _Skip
-        dates = list(self._dates(start, end, ongoing))
+        dates = self._dates(start, end, ongoing)
         summary = one_line(event.title)
         if ongoing:
             summary += " (ongoing)"
@@ -308,7 +326,7 @@ class _Writer:
             b"BEGIN:VEVENT\r\n",
             fold(f"UID:{event_uid(self.timeline.id, event.id)}"),
             self.stamp_line,
-            *dates,
+            dates,
             fold(f"SUMMARY:{summary}"),
             fold(f"DESCRIPTION:{text_value(self._description(event))}"),
         ]
@@ -330,33 +348,30 @@ class _Writer:
         out.append(f"TRANSP:TRANSPARENT\r\nX-TIMELINE-PRECISION:{precision}\r\nEND:VEVENT\r\n".encode("ascii"))
         return b"".join(out)
 
-    def _dates(self, start: Date, end: Date | None, ongoing: bool) -> Iterator[bytes]:
-        """DTSTART and DTEND lines (raises :class:`_OutOfRange`)."""
+    def _dates(self, start: Date, end: Date | None, ongoing: bool) -> bytes:
+        """The DTSTART and DTEND lines (raises :class:`_OutOfRange`)."""
         if ongoing and self.stretch:
             first = start.first_day()
             if self.today >= first:
-                yield f"DTSTART;VALUE=DATE:{_day(first)}\r\nDTEND;VALUE=DATE:{_day(_next_day(self.today))}\r\n" \
+                return f"DTSTART;VALUE=DATE:{_day(first)}\r\nDTEND;VALUE=DATE:{_day(_next_day(self.today))}\r\n" \
                     .encode("ascii")
-                return
             end = None  # starts after the export date: show the start marker
         if end is None or ongoing:
             if _timed(start):
-                yield f"DTSTART:{_utc(start)[0]}\r\n".encode("ascii")
-                return
+                return f"DTSTART:{_utc(start)[0]}\r\n".encode("ascii")
             first, last = start.first_day(), start.last_day()
         elif _timed(start) and _timed(end):
             begin, begin_key = _utc(start)
             finish, finish_key = _utc(end)
             if finish_key > begin_key:
-                yield f"DTSTART:{begin}\r\nDTEND:{finish}\r\n".encode("ascii")
-            else:  # the same instant: an instantaneous event has no DTEND
-                yield f"DTSTART:{begin}\r\n".encode("ascii")
-            return
+                return f"DTSTART:{begin}\r\nDTEND:{finish}\r\n".encode("ascii")
+            # the same instant: an instantaneous event has no DTEND
+            return f"DTSTART:{begin}\r\n".encode("ascii")
         else:
             first, last = start.first_day(), end.last_day()
             if last < first:  # cannot come from validated data; never write DTEND <= DTSTART
                 last = start.last_day()
-        yield f"DTSTART;VALUE=DATE:{_day(first)}\r\nDTEND;VALUE=DATE:{_day(_next_day(last))}\r\n".encode("ascii")
+        return f"DTSTART;VALUE=DATE:{_day(first)}\r\nDTEND;VALUE=DATE:{_day(_next_day(last))}\r\n".encode("ascii")
 
     def _when(self, event: Event) -> str:
         start, end, ongoing = event.start, event.end, event.ongoing
@@ -367,7 +382,7 @@ class _Writer:
         if coarse:
             if len(ends) == 2 and start.precision != end.precision:  # type: ignore[union-attr]
                 notes += [f"{side} {_PRECISION_WORDS[d.precision]} known"
-                          for side, d in zip(("start", "end"), ends) if d.precision < Precision.DAY]
+                          for side, d in zip(("start", "end"), ends, strict=True) if d.precision < Precision.DAY]
             else:
                 notes.append(f"{_PRECISION_WORDS[coarse[0].precision]} known")
         if any(d.approximate for d in ends):

@@ -215,7 +215,7 @@ def _body(description: str, sources: tuple[Source, ...] = (), extra: str = "") -
         text += extra
     if sources:
         items = "".join(_source_item(source) for source in sources)
-        text += f'<p class="tl-sources-label">Sources</p><ul class="tl-sources">{items}</ul>'
+        text += f"<p>Sources:</p><ul>{items}</ul>"
     return text
 
 
@@ -228,7 +228,7 @@ def _media(event: Event) -> tuple[dict[str, str] | None, str]:
     if url is None:
         label = media.caption or media.url
         credit = f" ({_html_text(media.credit)})" if media.credit else ""
-        return None, f'<p class="tl-media-text">Media: {_html_text(label)}{credit}</p>'
+        return None, f"<p>Media: {_html_text(label)}{credit}</p>"
     out = {"url": url}
     if media.caption:
         out["caption"] = _html_text(media.caption)

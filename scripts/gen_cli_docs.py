@@ -70,6 +70,14 @@ INTROS = {
         "of any that failed to load. `--json` gives the same as a list of "
         "objects, for scripts."
     ),
+    "preview": (
+        "Writes the `timelinejs-html` page (the one `timeline export -o "
+        "story.html` produces) to a temporary file and opens it in the default "
+        "web browser, to see the story as readers will. Takes the page's "
+        "exporter options and the same filters as `export`. With "
+        "`--print-path`, or where no browser can be started (a server, a "
+        "container), it prints the file's path instead."
+    ),
     "show": (
         "A quick look at the data in the terminal: one line per event with its "
         "date as people write it, its title and its tags. Takes the same "
@@ -101,9 +109,7 @@ def render() -> str:
     missing = [name for name in names if name not in INTROS]
     stale = [name for name in INTROS if name and name not in names]
     if missing or stale:
-        raise SystemExit(
-            f"gen_cli_docs: INTROS out of date: add {missing or 'nothing'}, remove {stale or 'nothing'}"
-        )
+        raise SystemExit(f"gen_cli_docs: INTROS out of date: add {missing or 'nothing'}, remove {stale or 'nothing'}")
     parts = [HEADER]
     for name in ["", *names]:
         title = f"timeline {name}".strip()

@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from timeline.plugins import timelinejs as tljs
 
 import timeline
 from timeline import Timeline, human_span
-from timeline.plugins import timelinejs as tljs
 
 pytestmark = pytest.mark.slow
 
@@ -112,6 +112,7 @@ class Rendered:
         self.errors = errors
         self.outside = outside
         self.seconds = seconds
+        self.ready_ms = 0.0
 
     def js(self, script: str, arg: Any = None) -> Any:
         return self.page.evaluate(script, arg)
@@ -191,7 +192,9 @@ def render(browser: Any, site: tuple[Path, str]) -> Iterator[Callable[..., Rende
             page.wait_for_function("n => document.querySelectorAll('.tl-storyslider .tl-slide').length >= n",
                                    arg=wait_slides, timeout=30_000)
         seconds = time.perf_counter() - started
-        return Rendered(page, errors, outside, seconds)
+        rendered = Rendered(page, errors, outside, seconds)
+        rendered.ready_ms = page.evaluate("() => performance.now()")  # since navigation started
+        return rendered
 
     yield _render
     for context in contexts:
@@ -247,7 +250,8 @@ def test_sample_renders_every_event(render: Callable[..., Rendered]) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     rendered.page.screenshot(path=str(ARTIFACTS / "timelinejs-sample.png"))
     figures = {"events": len(tl.events), "eras": len(tl.eras), "slides": len(tl.events) + 1,
-               "render_seconds": round(rendered.seconds, 3), "timelinejs": tljs.TIMELINEJS_VERSION}
+               "render_seconds": round(rendered.seconds, 3), "in_page_ms": round(rendered.ready_ms),
+               "timelinejs": tljs.TIMELINEJS_VERSION}
     (ARTIFACTS / "timelinejs-sample.json").write_text(json.dumps(figures, indent=2) + "\n")
     print(f"\nTimelineJS rendered {len(tl.events)} events + title in {rendered.seconds:.2f} s")
     # Only web fonts (and nothing else) were asked of the outside world.
@@ -259,7 +263,7 @@ def test_sample_renders_every_event(render: Callable[..., Rendered]) -> None:
 PWN = "window.__pwned=1"
 # Text that TimelineJS's autolink pass would splice into href='...' unescaped:
 # with autolink on, moving the mouse anywhere over the slide runs it.
-AUTOLINK_BAIT = ("www.example.com'onmouseover='window.__pwned=2'"
+AUTOLINK_BAIT = ("See www.example.com'onmouseover='window.__pwned=2'"
                  "style='position:fixed;top:0;left:0;width:100%;height:100%;z-index:99999'")
 
 
@@ -299,7 +303,7 @@ def hostile_timeline() -> Timeline:
                 id="media-quotes",
                 title="a<b & c>d",
                 start=d("2002"),
-                media=Media(url=f'https://example.org/pic.png" onerror="{PWN}', caption=f"Caption {payload_img}",
+                media=Media(url=f'https://example.org/pic.png"onerror="{PWN}', caption=f"Caption {payload_img}",
                             credit=f"Credit {payload_img}"),
                 group=f"Group {payload_img} &lt;b&gt;",
             ),
@@ -412,7 +416,8 @@ def test_canary_fires_when_autolink_is_left_on(render: Callable[..., Rendered]) 
     rendered = render(_harness(data), "harness.html", wait_slides=len(data["events"]) + 1)
     rendered.page.locator(".tl-slidenav-next").first.click()
     rendered.page.wait_for_timeout(1100)
-    _hover_everywhere(rendered)
+    assert rendered.pwned() is None
+    rendered.page.locator("#script-title a.tl-makelink").first.dispatch_event("mouseover")
     assert rendered.pwned() == 2
 
 
@@ -427,3 +432,86 @@ def test_canary_fires_when_group_is_escaped_once(render: Callable[..., Rendered]
     rendered = render(_harness(data), "harness.html", wait_slides=len(data["events"]) + 1)
     rendered.page.wait_for_timeout(500)
     assert rendered.pwned() == 1
+
+
+# --- dates ---------------------------------------------------------------------------
+
+
+def dates_timeline() -> Timeline:
+    from timeline import Date, Event
+
+    d = Date.parse
+
+    def event(id: str, start: str, end: str | None = None, ongoing: bool = False) -> Event:
+        return Event(id=id, title=f"Event {id}", start=d(start), end=d(end) if end else None, ongoing=ongoing)
+
+    return Timeline(
+        id="dates",
+        title="Every precision",
+        updated=d("2024-11-01"),
+        events=(
+            event("year", "1961"),
+            event("month", "1961-07"),
+            event("day", "1961-07-06"),
+            event("minute", "2024-06-19T03:00+09:00"),
+            event("second", "2024-06-19T03:00:15Z"),
+            event("midnight", "2024-06-20T00:00Z"),
+            event("approximate", "1950~"),
+            event("uncertain", "1950-06?"),
+            event("both", "1949%"),
+            event("ongoing", "2022-02-24", ongoing=True),
+            event("caesar", "-0043-03-15"),
+            event("one-bce", "0000"),
+            event("one-ce", "0001"),
+            event("war", "1950-06-25", "1953-07-27"),
+            event("visit", "1961-07-06", "1961-07-09"),
+        ),
+    )
+
+
+def test_dates_show_as_the_data_says(render: Callable[..., Rendered]) -> None:
+    tl = dates_timeline()
+    rendered = render({"index.html": _page(tl)}, wait_slides=len(tl.events) + 1)
+    _check_story(rendered, tl)
+    # What TimelineJS itself makes of the dates (its own formatting, not our display_date).
+    own = rendered.js("""() => Object.fromEntries(window.timeline.config.events.map(e => [e.unique_id, {
+        year: e.start_date.data.date_obj.getFullYear(),
+        shown: e.start_date.getDisplayDate(window.timeline.getLanguage()),
+        end: e.end_date ? e.end_date.data.date_obj.toISOString() : null,
+    }]))""")
+    def text(html: str) -> str:
+        return re.sub(r"<[^>]+>", "", html)
+
+    assert text(own["caesar"]["shown"]) == "March 15, 44 BCE" and own["caesar"]["year"] == -44
+    assert text(own["one-bce"]["shown"]) == "1 BCE" and own["one-bce"]["year"] == -1
+    assert own["one-ce"]["year"] == 1
+    assert own["ongoing"]["end"] is not None and own["ongoing"]["end"].startswith("2024-1")  # drawn to `updated`
+    assert own["war"]["end"] is not None
+    assert own["year"]["end"] is None
+
+
+def test_self_hosted_page_with_options(render: Callable[..., Rendered], site: tuple[Path, str]) -> None:
+    """assets_url on our own server (SRI still on), a locale, no web fonts: not one outside request."""
+    root, _ = site
+    target = root / "vendor" / "timelinejs"
+    if not target.exists():
+        shutil.copytree(DIST, target)
+    tl = dates_timeline()
+    page = _page(tl, assets_url="vendor/timelinejs", language="ko", font="none", start_at_end=True,
+                 hash_bookmark=True, timenav_position="top", timenav_height=40)
+    rendered = render({"options.html": page}, "options.html", wait_slides=len(tl.events) + 1)
+    _check_story(rendered, tl)
+    assert rendered.outside == []
+    last = rendered.js("() => window.timeline.config.events[window.timeline.config.events.length - 1].unique_id")
+    rendered.page.wait_for_function("id => location.hash === '#event-' + id", arg=last, timeout=10_000)
+    assert rendered.js("() => window.timeline.options.language") == "ko"
+    assert rendered.js("() => window.timeline.language.lang") == "ko"
+    # The navigator is above the slides.
+    assert rendered.js("() => document.querySelector('.tl-timenav').getBoundingClientRect().top"
+                       " < document.querySelector('.tl-storyslider').getBoundingClientRect().top")
+
+
+def test_sample_json_in_timelinejs(render: Callable[..., Rendered]) -> None:
+    tl = timeline.sample()
+    rendered = render(_harness(_json_data(tl)), "harness.html", wait_slides=len(tl.events) + 1)
+    _check_story(rendered, tl)

@@ -311,3 +311,52 @@ def plugins(as_json: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``timeline`` command."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="timeline")
+
+
+@cli.command()
+@_input_options
+@click.option(
+    "--option",
+    "-O",
+    "option_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A timelinejs-html option (repeatable), e.g. -O start_at_end=true; 'timeline formats' lists them.",
+)
+@click.option("--print-path", is_flag=True, help="Only print the page's path; do not open a browser.")
+@_filter_options
+def preview(
+    files: tuple[str, ...],
+    input_format: str | None,
+    option_pairs: tuple[str, ...],
+    print_path: bool,
+    tags: tuple[str, ...],
+    groups: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+) -> None:
+    """Open the timeline as a TimelineJS page in your web browser.
+
+    The page (the one 'timeline export -o story.html' writes) goes to a
+    temporary file; its path is printed instead when there is no browser
+    to open it, or with --print-path.
+
+    \b
+    Examples:
+      timeline preview
+      timeline preview events/ --tag treaty -O start_at_end=true
+    """
+    from .options import parse_option_assignments
+    from .preview import check_options, open_in_browser, write_page
+
+    options = parse_option_assignments(option_pairs)
+    check_options(options)  # fail before loading data
+    timeline = _filtered(_load(files, input_format), tags, groups, since, until)
+    path = write_page(timeline, options)
+    if print_path:
+        click.echo(str(path))
+    elif open_in_browser(path):
+        click.echo(f"timeline: opened {path} ({len(timeline)} events) in your web browser", err=True)
+    else:
+        click.echo(str(path))
+        click.echo("timeline: no web browser found; open the file above in one", err=True)

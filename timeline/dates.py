@@ -41,9 +41,7 @@ class Precision(enum.IntEnum):
 
 _MAX_OFFSET = 18 * 60
 _EXPECTED = "expected EDTF such as 2024-06-19, 2024-06 or 2024"
-_YEAR_DIGITS = (
-    "the year needs four digits (use -0044 for 45 BCE, Y12345 for years past 9999)"
-)
+_YEAR_DIGITS = "the year needs four digits (use -0044 for 45 BCE, Y12345 for years past 9999)"
 
 # The accepted syntax in one pass; values are range-checked afterwards.
 # Groups: year, month, day, hour, minute, second, offset, offset sign, offset
@@ -227,16 +225,9 @@ class Date:
         """Year, month, day, hour, minute, second in UTC, for a time with an offset."""
         if self.hour is None or self.offset is None:
             raise ValueError(f"{self.isoformat()} has no time with a known UTC offset")
-        seconds = (
-            self.hour * 3600
-            + (self.minute or 0) * 60
-            + (self.second or 0)
-            - self.offset * 60
-        )
+        seconds = self.hour * 3600 + (self.minute or 0) * 60 + (self.second or 0) - self.offset * 60
         shift, seconds = divmod(seconds, 86400)
-        year, month, day = _civil_from_days(
-            _days_from_civil(self.year, self.month or 1, self.day or 1) + shift
-        )
+        year, month, day = _civil_from_days(_days_from_civil(self.year, self.month or 1, self.day or 1) + shift)
         hour, rest = divmod(seconds, 3600)
         minute, second = divmod(rest, 60)
         return (year, month, day, hour, minute, second)
@@ -250,81 +241,50 @@ def _offset_text(minutes: int) -> str:
     return f"{sign}{hours:02d}:{mins:02d}"
 
 
-_new = object.__new__
-# Setting the slots directly is about twice as fast as attrs' __init__, which
-# matters when loading a million dates; parsed dates never have a zone.
-(_set_year, _set_month, _set_day, _set_hour, _set_minute, _set_second,
- _set_offset, _set_zone, _set_approximate, _set_uncertain) = (
-    Date.__dict__[field.name].__set__ for field in attrs.fields(Date)
-)  # fmt: skip
-
-
-def _make(
-    year: int,
-    month: int | None,
-    day: int | None,
-    hour: int | None,
-    minute: int | None,
-    second: int | None,
-    offset: int | None,
-    mark: str | None,
-) -> Date:
-    date: Date = _new(Date)
-    _set_year(date, year)
-    _set_month(date, month)
-    _set_day(date, day)
-    _set_hour(date, hour)
-    _set_minute(date, minute)
-    _set_second(date, second)
-    _set_offset(date, offset)
-    _set_zone(date, None)
-    _set_approximate(date, mark == "~" or mark == "%")
-    _set_uncertain(date, mark == "?" or mark == "%")
-    return date
-
-
 @functools.lru_cache(maxsize=8192)
 def _parse(text: str) -> Date:
-    """The parser behind :meth:`Date.parse`, cached because dates repeat."""
+    """The parser behind :meth:`Date.parse`, cached because dates repeat.
+
+    Only range checks happen here; when one fails, :func:`_diagnose` works
+    out the reason, so the common path stays short.
+    """
     stripped = text.strip()
     match = _DATE_RE.fullmatch(stripped)
     if match is None:
         raise DateError(text, _diagnose(stripped))
-    (year_s, month_s, day_s, hour_s, minute_s, second_s, offset_s, sign,
-     offset_h, offset_m, long_s, mark) = match.groups()  # fmt: skip
+    year_s, month_s, day_s, hour_s, minute_s, second_s, offset_s, sign, offset_h, offset_m, long_s, mark = (
+        match.groups()
+    )
+    month = day = hour = minute = second = offset = None
     if long_s is not None:
-        return _make(int(long_s), None, None, None, None, None, None, mark)
-    year = int(year_s)
-    if year == 0 and year_s[0] == "-":
-        raise DateError(text, _diagnose(stripped))
-    if month_s is None:
-        return _make(year, None, None, None, None, None, None, mark)
-    month = int(month_s)
-    if not 1 <= month <= 12:
-        raise DateError(text, _diagnose(stripped))
-    if day_s is None:
-        return _make(year, month, None, None, None, None, None, mark)
-    day = int(day_s)
-    if not 1 <= day <= 28 and not 1 <= day <= days_in_month(year, month):
-        raise DateError(text, _diagnose(stripped))
-    if hour_s is None:
-        return _make(year, month, day, None, None, None, None, mark)
-    hour = int(hour_s)
-    minute = int(minute_s)
-    second = None if second_s is None else int(second_s)
-    offset = None
-    if sign is not None:
-        offset_minutes = 0 if offset_m is None else int(offset_m)
-        offset = int(offset_h) * 60 + offset_minutes
-        if offset_minutes > 59 or offset > _MAX_OFFSET:
+        year = int(long_s)
+    else:
+        year = int(year_s)
+        ok = year != 0 or year_s[0] != "-"
+        if month_s is not None:
+            month = int(month_s)
+            ok = ok and 1 <= month <= 12
+            if day_s is not None:
+                day = int(day_s)
+                ok = ok and day >= 1 and (day <= 28 or day <= days_in_month(year, month))
+                if hour_s is not None:
+                    hour, minute = int(hour_s), int(minute_s)
+                    ok = ok and mark is None and hour <= 23 and minute <= 59
+                    if second_s is not None:
+                        second = int(second_s)
+                        ok = ok and second <= 59
+                    if sign is not None:
+                        offset_minutes = 0 if offset_m is None else int(offset_m)
+                        offset = int(offset_h) * 60 + offset_minutes
+                        ok = ok and offset_minutes <= 59 and offset <= _MAX_OFFSET
+                        offset = -offset if sign == "-" else offset
+                    elif offset_s is not None:
+                        offset = 0
+        if not ok:
             raise DateError(text, _diagnose(stripped))
-        if sign == "-":
-            offset = -offset
-    elif offset_s is not None:
-        offset = 0
-    if mark is not None or hour > 23 or minute > 59 or (second or 0) > 59:
-        raise DateError(text, _diagnose(stripped))
-    return _make(year, month, day, hour, minute, second, offset, None)
+    approximate = mark == "~" or mark == "%"
+    uncertain = mark == "?" or mark == "%"
+    return Date(year, month, day, hour, minute, second, offset, None, approximate, uncertain)
 
 
 # --- explaining rejections (slow path, only for bad input) -------------------
@@ -352,10 +312,7 @@ def _diagnose(text: str) -> str:
             return "write the date as year-month-day with '-', e.g. 2024-06-19"
         return "'/' joins the two ends of a span; a single date is expected here"
     if "X" in text.upper() and re.fullmatch(_UNSPECIFIED, text):
-        return (
-            "unspecified digits (X) are not supported; "
-            "use a coarser date such as 2024 or 2024-06"
-        )
+        return "unspecified digits (X) are not supported; write an approximate date instead, e.g. 1965~"
     core = text.rstrip(_QUALIFIERS)
     marks = text[len(core) :]
     if len(marks) > 1:
@@ -390,9 +347,7 @@ def _diagnose_parts(match: re.Match[str], marks: str) -> str | None:
     """The first specific problem in a date-shaped string, if any."""
     from .display import MONTH_NAMES, human_year
 
-    sign, year_s, month_s, day_s, sep, hour_s, minute_s, second_s, frac, offset_s = (
-        match.groups()
-    )
+    sign, year_s, month_s, day_s, sep, hour_s, minute_s, second_s, frac, offset_s = match.groups()
     if len(year_s) != 4:
         return _YEAR_DIGITS
     year = -int(year_s) if sign else int(year_s)
@@ -418,9 +373,7 @@ def _diagnose_parts(match: re.Match[str], marks: str) -> str | None:
                 month_name = MONTH_NAMES[month - 1]
                 return f"{month_name} {human_year(year)} has {length} days"
     if sep is not None:
-        return _diagnose_time(
-            day_s, sep, hour_s, minute_s, second_s, frac, offset_s, marks
-        )
+        return _diagnose_time(day_s, sep, hour_s, minute_s, second_s, frac, offset_s, marks)
     return None
 
 
@@ -455,10 +408,9 @@ def _diagnose_time(
         return reason + (" (leap seconds are not supported)" if second_s == "60" else "")
     if frac is not None:
         return "fractions of a second are not supported"
-    if offset_s:
-        reason = _diagnose_offset(offset_s)
-        if reason:
-            return reason
+    offset_reason = _diagnose_offset(offset_s) if offset_s else None
+    if offset_reason:
+        return offset_reason
     if marks:
         return "a qualifier (~ ? %) applies only to a date without a time"
     return None
@@ -510,8 +462,7 @@ def parse_span(text: str) -> tuple[Date, Date | None, bool]:
     if right == "":
         raise DateError(
             text,
-            f"the end is missing; write {left}/.. if it is still going on,"
-            f" or just {left} for a single date",
+            f"the end is missing; write {left}/.. if it is still going on, or just {left} for a single date",
         )
     return start, _span_side(text, right, "end"), False
 
@@ -538,13 +489,11 @@ def _zone(name: str) -> tzinfo | None:
 
 
 @functools.lru_cache(maxsize=8192)
-def _offset_at(
-    zone: str, year: int, month: int, day: int, hour: int, minute: int, second: int
-) -> int:
+def _offset_at(zone: str, year: int, month: int, day: int, hour: int, minute: int, second: int) -> int:
     """Minutes east of UTC in ``zone`` at a local time (the earlier one if repeated)."""
     from datetime import datetime
 
-    from pendulum.tz.exceptions import NonExistingTime
+    from pendulum.tz.exceptions import AmbiguousTime, NonExistingTime
     from pendulum.tz.timezone import Timezone
 
     tz = _zone(zone)
@@ -554,14 +503,14 @@ def _offset_at(
     # tz database has nothing but local mean time that early, so shift.
     safe_year = year if year >= 1 else (year % 400 or 400)
     local = datetime(safe_year, month, day, hour, minute, second)
-    try:
-        if isinstance(tz, Timezone):
-            aware = tz.convert(local, raise_on_unknown_times=True)
-        else:  # pragma: no cover - pendulum returns its own classes
-            aware = local.replace(tzinfo=tz)
-    except NonExistingTime:
-        raise DateError(zone, _gap_reason(tz, zone, local, year)) from None
-    delta = aware.utcoffset()
+    if isinstance(tz, Timezone):
+        try:
+            tz.convert(local, raise_on_unknown_times=True)
+        except NonExistingTime:
+            raise DateError(zone, _gap_reason(tz, zone, local, year)) from None
+        except AmbiguousTime:
+            pass  # fold=0 below: the first time the clocks showed it
+    delta = local.replace(tzinfo=tz).utcoffset()
     assert delta is not None
     # Offsets before about 1900 (local mean time) have seconds; round them.
     return (int(delta.total_seconds()) + 30) // 60
@@ -574,10 +523,7 @@ def _gap_reason(tz: tzinfo, zone: str, local: datetime, year: int) -> str:
         delta = local.replace(tzinfo=tz, fold=fold).utcoffset()
         return 0 if delta is None else int(delta.total_seconds()) // 60
 
-    when = (
-        f"{local.hour:02d}:{local.minute:02d} on {local.day} "
-        f"{MONTH_NAMES[local.month - 1]} {human_year(year)}"
-    )
+    when = f"{local.hour:02d}:{local.minute:02d} on {local.day} {MONTH_NAMES[local.month - 1]} {human_year(year)}"
     return (
         f"{when} did not exist in {zone}: the clocks jumped from "
         f"{format_offset(minutes(0))} to {format_offset(minutes(1))}"

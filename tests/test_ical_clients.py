@@ -1,0 +1,167 @@
+"""Real calendar clients import every exported event: khal (PyPI) and calcurse (Debian).
+
+These run external programs.  Locally a missing client skips the test; in CI
+(``CI=true``) it fails, since ``.ci/setup`` installs both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import textwrap
+import warnings
+from pathlib import Path
+
+import pytest
+
+import timeline
+from tests.ical_helpers import expected_dates, expected_summary, in_range, program
+from timeline import Date, Event, Location, Source, Timeline
+
+pytestmark = pytest.mark.slow
+
+
+def _edge_timeline() -> Timeline:
+    """Awkward text and dates that every client must still take."""
+    nasty = [
+        "semi;colon, comma\\backslash: colon",
+        "line\r\nbreak\rand\nmore END:VCALENDAR",
+        "x\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:injected",
+        "Корея и Россия, 조선민주주의인민공화국 😀 " * 3,
+        "\\n is not a newline",
+        "tab\there and bell\x07",
+    ]
+    events = [
+        Event(id=f"text{i}", title=text, start=Date(2000 + i, 6, 19), description=text + "\n\n" + text,
+              tags=(text, "tag"), location=Location(name=text, lat=39.0392, lon=125.7625),
+              sources=(Source(title=text, url="https://example.org/a?b=c,d;e"),))
+        for i, text in enumerate(nasty)
+    ]
+    events += [
+        Event(id="year", title="A year", start=Date(1961)),
+        Event(id="month", title="A month", start=Date(1961, 7)),
+        Event(id="span", title="A span", start=Date(1950, 6, 25), end=Date(1953, 7, 27)),
+        Event(id="old", title="Before 1902", start=Date(1850, 3, 1)),
+        Event(id="late", title="After 2038", start=Date(2045, 1, 1)),
+        Event(id="pyongyang", title="Pyongyang time", start=Date(2016, 5, 5, 12, 0, offset=510, zone="Asia/Pyongyang"),
+              end=Date(2016, 5, 5, 13, 30, offset=510, zone="Asia/Pyongyang")),
+        Event(id="instant", title="An instant", start=Date(1961, 7, 6, 10, 0, 30, offset=180)),
+        Event(id="ongoing", title="Still going", start=Date(2022, 2, 24), ongoing=True),
+        Event(id="bce", title="Out of range", start=Date(-43, 3, 15)),
+    ]
+    return Timeline(id="edge", title="Edge; cases, all", description="*Awkward* input.", events=events,
+                    updated=Date(2024, 11, 1))
+
+
+CASES = {"sample": timeline.sample, "edge": _edge_timeline}
+
+
+@pytest.fixture(params=sorted(CASES))
+def exported(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Timeline, Path]:
+    tl = CASES[request.param]()
+    path = tmp_path / "export.ics"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        timeline.export(tl, "ical", dest=path)
+    return tl, path
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "KHAL"))}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local/share"),
+               TZ="UTC", LC_ALL="C.UTF-8", LANG="C.UTF-8")
+    return env
+
+
+def test_khal_imports_every_event(exported: tuple[Timeline, Path], tmp_path: Path) -> None:
+    tl, path = exported
+    khal = program("khal")
+    vdir = tmp_path / "vdir"
+    vdir.mkdir()
+    config = tmp_path / "khal.conf"
+    config.write_text(textwrap.dedent(f"""
+        [calendars]
+        [[history]]
+        path = {vdir}
+        type = calendar
+
+        [locale]
+        timeformat = %H:%M
+        dateformat = %Y-%m-%d
+        longdateformat = %Y-%m-%d
+        datetimeformat = %Y-%m-%d %H:%M
+        longdatetimeformat = %Y-%m-%d %H:%M
+        default_timezone = UTC
+        local_timezone = UTC
+
+        [sqlite]
+        path = {tmp_path / "khal.db"}
+    """), encoding="utf-8")
+    env = _env(tmp_path)
+    base = [*khal, "-v", "WARNING", "-c", str(config)]
+    result = subprocess.run([*base, "import", "--batch", "-a", "history", str(path)],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "" and result.stderr.strip() == "", (result.stdout, result.stderr)
+    wanted = [e for e in tl.events if in_range(e)]
+    assert len(list(vdir.glob("*.ics"))) == len(wanted)
+    days = [d if not isinstance(d, dt.datetime) else d.date() for e in wanted for d in expected_dates(e) if d]
+    first, last = min(days), max(days)  # khal walks the range day by day: keep it tight
+    result = subprocess.run([*base, "list", "--once", "--day-format", "", "--format", "{uid}\t{start}",
+                             f"{first.year:04d}-{first:%m-%d}", f"{last.year:04d}-{last:%m-%d}"],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == ""
+    listed = dict(line.split("\t", 1) for line in result.stdout.splitlines() if line.strip())
+    assert set(listed) == {str(timeline.event_uid(tl.id, e.id)) for e in wanted}
+    for event in wanted:
+        begin, _ = expected_dates(event)
+        shown = listed[str(timeline.event_uid(tl.id, event.id))]
+        if isinstance(begin, dt.datetime):
+            assert shown == f"{begin.year}-{begin:%m-%d %H:%M}"
+        else:
+            assert shown == f"{begin.year}-{begin:%m-%d}"
+
+
+_APPOINTMENT = re.compile(r"(\d\d)/(\d\d)/(\d{4}) @ (\d\d):(\d\d) -> .*? \|(.*)")
+_EVENT = re.compile(r"(\d\d)/(\d\d)/(\d{4}) \[1\] (?:\{[^}]*\} )?(?:>[0-9a-f]+ )?(.*)")
+
+
+def test_calcurse_imports_every_event(exported: tuple[Timeline, Path], tmp_path: Path) -> None:
+    tl, path = exported
+    calcurse = program("calcurse")
+    data_dir = tmp_path / "calcurse"
+    data_dir.mkdir()
+    result = subprocess.run([*calcurse, "-D", str(data_dir), "-i", str(path)],
+                            capture_output=True, text=True, env=_env(tmp_path), timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "", result.stderr
+    wanted = [e for e in tl.events if in_range(e)]
+    timed = [e for e in wanted if isinstance(expected_dates(e)[0], dt.datetime)]
+    report = re.search(r"(\d+) apps / (\d+) events / (\d+) todos / (\d+) skipped", result.stdout)
+    assert report is not None, result.stdout
+    assert report.groups() == (str(len(timed)), str(len(wanted) - len(timed)), "0", "0"), result.stdout
+    assert "warning" not in result.stdout.lower() and "fail" not in result.stdout.lower()
+    stored = []
+    for line in (data_dir / "apts").read_text(encoding="utf-8").splitlines():
+        match = _APPOINTMENT.fullmatch(line)
+        if match:
+            month, day, year, hour, minute, title = match.groups()
+            stored.append((title, dt.datetime(int(year), int(month), int(day), int(hour), int(minute),
+                                              tzinfo=dt.timezone.utc)))
+            continue
+        match = _EVENT.fullmatch(line)
+        assert match is not None, f"unexpected calcurse line {line!r}"
+        month, day, year, title = match.groups()
+        stored.append((title, dt.date(int(year), int(month), int(day))))
+    expected = []
+    for event in wanted:
+        begin, _ = expected_dates(event)
+        if isinstance(begin, dt.datetime):
+            begin = begin.replace(second=0)  # calcurse keeps minutes
+        expected.append((expected_summary(event), begin))
+    assert sorted(stored, key=repr) == sorted(expected, key=repr)

@@ -1,0 +1,63 @@
+"""``timeline preview``: the TimelineJS page, written to a temporary file and opened.
+
+The page is the one ``timeline export -o story.html`` writes (the
+``timelinejs-html`` format), so what you preview is what you publish.  It
+is left in the temporary directory for the browser to read; nothing else
+cleans it up, and nothing needs to.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import webbrowser
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .exporting import export
+from .model import Timeline
+from .options import resolve_options
+from .registry import Registry, default_registry
+
+__all__ = ["PAGE_FORMAT", "check_options", "open_in_browser", "write_page"]
+
+#: The exporter that writes the page.
+PAGE_FORMAT = "timelinejs-html"
+
+
+def check_options(options: Mapping[str, Any], registry: Registry | None = None) -> dict[str, Any]:
+    """The page exporter's options, checked (``OptionError`` for a bad one) and completed."""
+    exporter = (registry or default_registry()).exporter(PAGE_FORMAT)
+    return resolve_options(tuple(exporter.options), options, exporter=exporter.name)
+
+
+def write_page(
+    timeline: Timeline,
+    options: Mapping[str, Any] | None = None,
+    *,
+    directory: str | os.PathLike[str] | None = None,
+    registry: Registry | None = None,
+) -> Path:
+    """Write the page for ``timeline`` to a new temporary ``.html`` file and return its path."""
+    fd, name = tempfile.mkstemp(prefix=f"timeline-{timeline.id}-", suffix=".html", dir=directory)
+    os.close(fd)
+    path = Path(name)
+    try:
+        export(timeline, PAGE_FORMAT, path, registry=registry, **dict(options or {}))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def open_in_browser(path: Path) -> bool:
+    """Open ``path`` in the default web browser; False when there is none to open it."""
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    try:
+        return bool(browser.open(path.resolve().as_uri()))
+    except (webbrowser.Error, OSError):
+        return False
