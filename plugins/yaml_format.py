@@ -27,7 +27,9 @@ class YamlReader:
             raise ReadError(f"invalid YAML: {problem}", line=mark.line + 1 if mark else None) from None
         except yaml.reader.ReaderError as exc:
             line = text.count("\n", 0, exc.position) + 1
-            raise ReadError(f"invalid YAML: character {exc.character!r} is not allowed ({exc.reason})", line=line) from None
+            raise ReadError(
+                f"invalid YAML: character {exc.character!r} is not allowed ({exc.reason})", line=line
+            ) from None
         except yaml.YAMLError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ReadError(f"invalid YAML: {first}") from None

@@ -376,7 +376,12 @@ def _fast_event(raw: Any, default_zone: str | None) -> Event | None:
         for item in sources_raw:
             if type(item) is not dict or not item.keys() <= _SOURCE_KEYS:
                 return None
-            s_title, publisher, url, s_date = item.get("title"), item.get("publisher"), item.get("url"), item.get("date")
+            s_title, publisher, url, s_date = (
+                item.get("title"),
+                item.get("publisher"),
+                item.get("url"),
+                item.get("date"),
+            )
             if (s_title is None and url is None) or not all(
                 v is None or type(v) is str for v in (s_title, publisher, url)
             ):
@@ -388,8 +393,17 @@ def _fast_event(raw: Any, default_zone: str | None) -> Event | None:
                     return None
             sources.append(Source(title=s_title, publisher=publisher, url=url, date=date))
     return Event(
-        id=event_id, title=title, start=start, end=end, ongoing=ongoing, timezone=get("timezone"),
-        description=description, tags=tags, group=group, sources=tuple(sources), related=related,
+        id=event_id,
+        title=title,
+        start=start,
+        end=end,
+        ongoing=ongoing,
+        timezone=get("timezone"),
+        description=description,
+        tags=tags,
+        group=group,
+        sources=tuple(sources),
+        related=related,
     )
 
 
