@@ -220,7 +220,7 @@ def export(
 
     with progress_reporting(f"exporting {exporter.name}"):
         if to_stdout:
-            stdout = click.get_binary_stream("stdout")
+            stdout = sys.stdout.buffer
             run_export(timeline, exporter.name, stdout, registry=registry, **options)
             stdout.flush()
         else:
