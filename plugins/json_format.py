@@ -11,8 +11,10 @@ import json
 from collections.abc import Mapping
 from typing import IO, Any
 
+import attrs
+
 import timeline
-from timeline import Document, Event, Option, ReadError, Source, Timeline, decode_text, iter_events
+from timeline import Date, Document, Event, Option, ReadError, Source, Timeline, decode_text, iter_events
 
 
 class JsonReader:
@@ -31,14 +33,26 @@ class JsonReader:
         return Document(content)
 
 
-def _source(source: Source) -> dict[str, Any]:
+def date_text(date: Date, zone: str | None) -> str:
+    """Canonical EDTF for ``date`` as it will be read back where ``zone`` applies.
+
+    A local time resolved in ``zone`` is written without an offset (the zone
+    is written beside it); one resolved in any other zone keeps its offset,
+    so reading it back gives the same instant.
+    """
+    if date.zone is not None and date.zone != zone:
+        return attrs.evolve(date, zone=None).isoformat()
+    return date.isoformat()
+
+
+def _source(source: Source, zone: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in ("title", "publisher", "url"):
         value = getattr(source, key)
         if value is not None:
             out[key] = value
     if source.date is not None:
-        out["date"] = source.date.isoformat()
+        out["date"] = date_text(source.date, zone)
     return out
 
 
@@ -62,14 +76,15 @@ def _event_zone(event: Event, default_zone: str | None) -> str | None:
 
 def event_to_data(event: Event, default_zone: str | None = None) -> dict[str, Any]:
     """An event as plain data in the documented field order."""
-    out: dict[str, Any] = {"id": event.id, "title": event.title, "start": event.start.isoformat()}
+    own_zone = _event_zone(event, default_zone)
+    zone = own_zone or default_zone
+    out: dict[str, Any] = {"id": event.id, "title": event.title, "start": date_text(event.start, zone)}
     if event.ongoing:
         out["end"] = ".."
     elif event.end is not None:
-        out["end"] = event.end.isoformat()
-    zone = _event_zone(event, default_zone)
-    if zone is not None:
-        out["timezone"] = zone
+        out["end"] = date_text(event.end, zone)
+    if own_zone is not None:
+        out["timezone"] = own_zone
     if event.description:
         out["description"] = event.description
     if event.tags:
@@ -85,7 +100,7 @@ def event_to_data(event: Event, default_zone: str | None = None) -> dict[str, An
             k: v for k, v in (("url", media.url), ("caption", media.caption), ("credit", media.credit)) if v is not None
         }
     if event.sources:
-        out["sources"] = [_source(s) for s in event.sources]
+        out["sources"] = [_source(s, zone) for s in event.sources]
     if event.related:
         out["related"] = list(event.related)
     if event.extra:
@@ -130,16 +145,16 @@ class JsonExporter:
         if timeline.timezone is not None:
             head["timezone"] = timeline.timezone
         if timeline.updated is not None:
-            head["updated"] = timeline.updated.isoformat()
+            head["updated"] = date_text(timeline.updated, timeline.timezone)
         parts = [f"{pad}{json.dumps(k)}{sep}{dump(v, 1)}" for k, v in head.items()]
         if timeline.eras:
             eras = []
             for era in timeline.eras:
-                data: dict[str, Any] = {"title": era.title, "start": era.start.isoformat()}
+                data: dict[str, Any] = {"title": era.title, "start": date_text(era.start, timeline.timezone)}
                 if era.ongoing:
                     data["end"] = ".."
                 elif era.end is not None:
-                    data["end"] = era.end.isoformat()
+                    data["end"] = date_text(era.end, timeline.timezone)
                 if era.description:
                     data["description"] = era.description
                 eras.append(data)

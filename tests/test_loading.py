@@ -254,3 +254,25 @@ def test_validate_checks_hand_built_timelines():
     text = str(info.value)
     assert "duplicate id" in text and "before it starts" in text and "'b'" in text
     assert isinstance(info.value, ValueError)
+
+
+def test_json_keeps_instants_resolved_in_another_files_zone(write):
+    """Regression: dates resolved in a later file's own zone must keep their instant."""
+    one = write("one.yaml", "title: A\ntimezone: Europe/Moscow\nevents: [{id: a, title: A, start: '2000'}]\n")
+    two = write("two.yaml", """
+        timezone: Asia/Pyongyang
+        updated: "2024-01-01T12:00"
+        eras: [{title: E, start: "2001-01-01T09:00", end: "2002"}]
+        events:
+          - id: b
+            title: B
+            start: "2001-01-01T09:00"
+            sources: [{title: S, date: "2001-01-02T10:00"}]
+    """)
+    tl = timeline.load([one, two])
+    again = timeline.load_bytes(timeline.export(tl, "json"), input_format="json")
+    assert again.updated.utc_fields() == tl.updated.utc_fields()
+    assert again.eras[0].start.utc_fields() == tl.eras[0].start.utc_fields()
+    assert again.get("b").start.utc_fields() == tl.get("b").start.utc_fields()
+    assert again.get("b").sources[0].date.utc_fields() == tl.get("b").sources[0].date.utc_fields()
+    assert timeline.export(again, "json") == timeline.export(tl, "json")
