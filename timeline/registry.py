@@ -236,27 +236,24 @@ class Registry:
 
     def exporter(self, name: str) -> Any:
         """The exporter called ``name``; a helpful error if there is none."""
-        exporters = self.exporters()
-        try:
-            return exporters[name]
-        except KeyError:
-            known = ", ".join(exporters) or "none installed"
-            raise UnknownFormatError(
-                f"unknown format {name!r}{did_you_mean(name, exporters)}; available: {known}"
-            ) from None
+        return self._by_name(self.exporters(), name, "format")
 
     def exporter_for_path(self, path: str | os.PathLike[str]) -> Any:
         """The exporter claiming ``path``'s extension (``story.md`` -> markdown)."""
         return self._by_extension(self.exporters().values(), path, "format", "--format")
 
     def reader(self, name: str) -> Any:
-        readers = self.readers()
+        """The reader called ``name``; a helpful error if there is none."""
+        return self._by_name(self.readers(), name, "input format")
+
+    @staticmethod
+    def _by_name(table: dict[str, Any], name: str, kind: str) -> Any:
         try:
-            return readers[name]
+            return table[name]
         except KeyError:
-            known = ", ".join(readers) or "none installed"
+            known = ", ".join(table) or "none installed"
             raise UnknownFormatError(
-                f"unknown input format {name!r}{did_you_mean(name, readers)}; available: {known}"
+                f"unknown {kind} {name!r}{did_you_mean(name, table)}; available: {known}"
             ) from None
 
     def reader_for_path(self, path: str | os.PathLike[str]) -> Any:
