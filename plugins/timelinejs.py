@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import IO, Any
 from urllib.parse import quote, urlsplit
 
@@ -272,35 +273,81 @@ def era_object(era: Era, updated: Date) -> dict[str, Any]:
     }
 
 
-def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
-    """The whole TimelineJS configuration object, keys in a fixed order."""
+def _warn_about_size(timeline: Timeline) -> None:
     count = len(timeline.events)
     if count > MANY_EVENTS:
         warnings.warn(
             f"{count} events is a lot for TimelineJS: it is built for narrative timelines of up to a few "
             f"hundred slides, and its navigator becomes unreadable; consider --tag, --group or --since",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     elif count == 0:
         warnings.warn("the timeline has no events; TimelineJS shows an error message instead", UserWarning,
-                      stacklevel=2)
-    updated = data_timestamp(timeline)
-    events = [event_slide(event, updated) for event in iter_events(timeline)]
-    eras = [era_object(era, updated) for era in timeline.eras]
-    years = [slide["start_date"]["year"] for slide in events]
+                      stacklevel=3)
+
+
+def _scale(timeline: Timeline, eras: list[dict[str, Any]]) -> str:
+    """"cosmological" when a year is beyond what JavaScript dates hold, else "human"."""
+    years = [tl_year(event.start.year) for event in timeline.events]
     years += [era["start_date"]["year"] for era in eras] + [era["end_date"]["year"] for era in eras]
     cosmological = any(year < _JS_MIN_YEAR or year > _JS_MAX_YEAR for year in years)
+    return "cosmological" if cosmological else "human"
+
+
+def _title_slide(timeline: Timeline) -> dict[str, Any]:
     return {
-        "scale": "cosmological" if cosmological else "human",
-        "title": {
-            "unique_id": TITLE_SLIDE_ID,
-            "text": {"headline": _html_text(timeline.title), "text": _body(timeline.description)},
-            "autolink": False,
-        },
-        "events": events,
+        "unique_id": TITLE_SLIDE_ID,
+        "text": {"headline": _html_text(timeline.title), "text": _body(timeline.description)},
+        "autolink": False,
+    }
+
+
+def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
+    """The whole TimelineJS configuration object, keys in a fixed order.
+
+    The exporters write the same object piece by piece (:func:`_write_data`),
+    so memory stays flat however many events there are.
+    """
+    _warn_about_size(timeline)
+    updated = data_timestamp(timeline)
+    eras = [era_object(era, updated) for era in timeline.eras]
+    return {
+        "scale": _scale(timeline, eras),
+        "title": _title_slide(timeline),
+        "events": [event_slide(event, updated) for event in iter_events(timeline)],
         "eras": eras,
     }
+
+
+def _write_data(timeline: Timeline, write: Callable[[str], None], dump: Callable[[Any, int], str], pad: str) -> None:
+    """Write :func:`timelinejs_data` as JSON, one slide at a time.
+
+    ``dump(value, depth)`` renders a value nested ``depth`` levels deep and
+    ``pad`` is one level of indentation ("" for compact output), so the text
+    is exactly what one ``json.dumps`` of the whole object would give.
+    """
+    _warn_about_size(timeline)
+    updated = data_timestamp(timeline)
+    eras = [era_object(era, updated) for era in timeline.eras]
+    nl, sep = ("\n", ": ") if pad else ("", ":")
+    write(f'{{{nl}{pad}"scale"{sep}{dump(_scale(timeline, eras), 1)},{nl}')
+    write(f'{pad}"title"{sep}{dump(_title_slide(timeline), 1)},{nl}{pad}"events"{sep}[')
+    first = True
+    for event in iter_events(timeline):
+        write(("" if first else ",") + nl + pad * 2 + dump(event_slide(event, updated), 2))
+        first = False
+    write(("" if first else nl + pad) + f"],{nl}{pad}" + f'"eras"{sep}{dump(eras, 1)}{nl}}}')
+
+
+def _json_dumper(indent: int) -> Callable[[Any, int], str]:
+    if not indent:
+        return lambda value, depth: json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def dump(value: Any, depth: int) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=indent).replace("\n", "\n" + " " * (indent * depth))
+
+    return dump
 
 
 class TimelineJsExporter:
@@ -315,12 +362,12 @@ class TimelineJsExporter:
 
     def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
         indent: int = options.get("indent", 2)
-        data = timelinejs_data(timeline)
-        if indent:
-            text = json.dumps(data, ensure_ascii=False, indent=indent)
-        else:
-            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        stream.write((text + "\n").encode("utf-8"))
+
+        def write(text: str) -> None:
+            stream.write(text.encode("utf-8"))
+
+        _write_data(timeline, write, _json_dumper(indent), " " * indent)
+        write("\n")
 
 
 # --- the page --------------------------------------------------------------------
@@ -342,7 +389,14 @@ def script_json(value: Any) -> str:
     same value.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return "".join(_SCRIPT_ESCAPES.get(ch, ch) for ch in text)
+    return _SCRIPT_UNSAFE.sub(_script_escape, text)
+
+
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
+
+
+def _script_escape(match: re.Match[str]) -> str:
+    return _SCRIPT_ESCAPES[match.group()]
 
 
 def _assets_base(value: str | None) -> str:
@@ -363,18 +417,16 @@ _BOOT = """(function () {
 })();""".replace("CONTAINER", CONTAINER_ID)
 
 
-def _noscript(timeline: Timeline) -> str:
-    lines = ["<noscript>", f"<h1>{_html_text(timeline.title)}</h1>"]
+def _noscript(timeline: Timeline, write: Callable[[str], None]) -> None:
+    """The events as a plain list, for readers without JavaScript (written line by line)."""
+    write(f"<noscript>\n<h1>{_html_text(timeline.title)}</h1>\n")
     if timeline.description:
-        lines.append(markdown_to_html(timeline.description).strip())
-    lines.append("<p>This page needs JavaScript to show the interactive timeline. Its events:</p>")
-    lines.append("<ol>")
+        write(markdown_to_html(timeline.description).strip() + "\n")
+    write("<p>This page needs JavaScript to show the interactive timeline. Its events:</p>\n<ol>\n")
     for event in timeline.events:
         date = _html_text(human_span(event.start, event.end, ongoing=event.ongoing))
-        lines.append(f"<li><strong>{date}</strong>: {_html_text(event.title)}</li>")
-    lines.append("</ol>")
-    lines.append("</noscript>")
-    return "\n".join(lines)
+        write(f"<li><strong>{date}</strong>: {_html_text(event.title)}</li>\n")
+    write("</ol>\n</noscript>")
 
 
 class TimelineJsPageExporter:
@@ -401,7 +453,6 @@ class TimelineJsPageExporter:
 
     def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
         base = _assets_base(options.get("assets_url"))
-        data = timelinejs_data(timeline)
         font = options.get("font", "default")
         tl_options = {
             "script_path": base + "js/",
@@ -415,7 +466,7 @@ class TimelineJsPageExporter:
             "soundcite": False,
         }
         css, js = "css/timeline.css", "js/timeline.js"
-        page = f"""<!DOCTYPE html>
+        head = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -430,8 +481,8 @@ html, body {{ height: 100%; margin: 0; padding: 0; }}
 </head>
 <body>
 <div id="{CONTAINER_ID}"></div>
-{_noscript(timeline)}
-<script type="application/json" id="timeline-data">{script_json(data)}</script>
+"""
+        tail = f"""</script>
 <script type="application/json" id="timeline-options">{script_json(tl_options)}</script>
 <script src="{html.escape(base + js)}" integrity="{ASSET_INTEGRITY[js]}" crossorigin="anonymous"></script>
 <script>
@@ -440,7 +491,18 @@ html, body {{ height: 100%; margin: 0; padding: 0; }}
 </body>
 </html>
 """
-        stream.write(page.encode("utf-8"))
+
+        def write(text: str) -> None:
+            stream.write(text.encode("utf-8"))
+
+        def write_script(text: str) -> None:
+            write(_SCRIPT_UNSAFE.sub(_script_escape, text))
+
+        write(head)
+        _noscript(timeline, write)
+        write('\n<script type="application/json" id="timeline-data">')
+        _write_data(timeline, write_script, _json_dumper(0), "")
+        write(tail)
 
 
 @timeline.hookimpl

@@ -35,6 +35,8 @@ class YamlReader:
             raise ReadError(f"invalid YAML: {first}") from None
         except RecursionError:
             raise ReadError("invalid YAML: nested too deeply") from None
+        except ValueError as exc:  # PyYAML building an unquoted date such as 2024-13-45
+            raise ReadError(f"invalid YAML value: {exc} (quote dates: start: '2024-06-19')") from None
         return Document(content, locate=_Locator(text))
 
 

@@ -42,7 +42,7 @@ INTROS = {
     "": (
         "The group. `--version` prints the installed version; `-h` works "
         "everywhere `--help` does. Set `TIMELINE_PLUGINS` to choose which "
-        "third-party plugins load (see [plugins.md](plugins.md#choosing-plugins-timeline_plugins)) "
+        "third-party plugins load (see [plugins/reference/loading.md](plugins/reference/loading.md#choosing-plugins-timeline_plugins)) "
         "and `TIMELINE_DEBUG=1` to see the traceback of an internal error."
     ),
     "check": (
@@ -54,21 +54,34 @@ INTROS = {
     "export": (
         "Writes the timeline in an output format: `--format`, or the format "
         "claiming `-o`'s extension. Exporter options (`-O name=value`, listed "
-        "by `timeline formats`) are checked before the data is read. A file "
+        "by `timeline formats` and by `timeline export --format NAME --help`) "
+        "are checked before the data is read. A file "
         "named with `-o` is replaced atomically, so a failed export leaves the "
         "previous file intact. The filter options keep a subset of the events; "
         "`related` links to events filtered out are dropped."
     ),
     "formats": (
-        "Lists the installed exporters with their extensions and options, and "
-        "the readers with the extensions they claim. Formats from plugins "
-        "appear here once the plugin is installed."
+        "Lists the installed exporters with their extensions and options (type, "
+        "choices, range and default), and the readers with the extensions they "
+        "claim. Formats from plugins appear here once the plugin is installed. "
+        "`timeline export --format NAME --help` describes one format in full."
     ),
     "plugins": (
         "Lists every plugin found through the `timeline` entry-point group, "
-        "built-in or not, with its package, hooks and formats, and the error "
-        "of any that failed to load. `--json` gives the same as a list of "
-        "objects, for scripts."
+        "built-in or not, with its package, version, hooks and formats, the "
+        "plugin API it declares, and the error of any that failed to load "
+        "(including a plugin needing a plugin API this timeline does not "
+        "provide). The first line gives timeline's version and plugin API "
+        "version. `--json` gives the same as a list of objects, for scripts."
+    ),
+    "plugins new": (
+        "Writes `timeline-NAME/`, a complete exporter plugin to start from: "
+        "`pyproject.toml` with the entry point, the module `timeline_NAME` with "
+        "a working exporter and one option, tests that run the conformance "
+        "suite `timeline.testing.ExporterConformance`, and a README. After "
+        "`pip install -e \".[test]\"` in that folder its tests pass as "
+        "generated. A bad NAME is a usage error (exit status 2); an existing "
+        "folder is never overwritten (exit status 1)."
     ),
     "preview": (
         "Writes the `timelinejs-html` page (the one `timeline export -o "
@@ -96,11 +109,18 @@ def _help(args: list[str]) -> str:
 
 
 def commands() -> list[str]:
-    """The subcommands, in the order their sections appear."""
+    """The subcommands (and theirs, as ``"plugins new"``), in the order their sections appear."""
     from timeline.cli import cli
 
+    names: list[str] = []
     ctx = click.Context(cli, info_name="timeline")
-    return sorted(cli.list_commands(ctx))
+    for name in sorted(cli.list_commands(ctx)):
+        names.append(name)
+        command = cli.get_command(ctx, name)
+        if isinstance(command, click.Group):
+            sub_ctx = click.Context(command, info_name=name, parent=ctx)
+            names.extend(f"{name} {sub}" for sub in sorted(command.list_commands(sub_ctx)))
+    return names
 
 
 def render() -> str:
@@ -113,7 +133,7 @@ def render() -> str:
     parts = [HEADER]
     for name in ["", *names]:
         title = f"timeline {name}".strip()
-        args = [name] if name else []
+        args = name.split()
         intro = textwrap.fill(INTROS[name], WIDTH - 4, break_long_words=False, break_on_hyphens=False)
         parts.append(f"\n## `{title}`\n\n{intro}\n\n```text\n{_help(args)}```\n")
     return "".join(parts)

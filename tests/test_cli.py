@@ -21,7 +21,8 @@ def run(runner: CliRunner, *args: str, **kw):
 
 
 def test_version_and_help(runner):
-    assert run(runner, "--version").output == f"timeline {timeline.__version__}\n"
+    version = run(runner, "--version").output
+    assert version == f"timeline {timeline.__version__} (plugin API {timeline.PLUGIN_API_VERSION})\n"
     result = run(runner, "--help")
     assert result.exit_code == 0 and "export" in result.output and "check" in result.output
 
@@ -133,13 +134,11 @@ def test_python_m_and_closed_pipe():
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
 
 
-def test_help_imports_nothing_heavy():
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "from timeline.cli import main; main(['--help'])"],
-        capture_output=True,
-        text=True,
-    )
-    assert "Usage:" in proc.stdout
+@pytest.mark.parametrize("args", [["--help"], ["export", "--help"], ["plugins", "new", "--help"], ["--version"]])
+def test_help_imports_nothing_heavy(args):
+    code = f"from timeline.cli import main; main({args!r})"
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True)
+    assert "Usage:" in proc.stdout or "plugin API" in proc.stdout
     imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
     for heavy in ("pendulum", "pluggy", "importlib.metadata", "timeline.plugins", "yaml", "markdown_it", "attrs"):
         assert heavy not in imported, f"--help imported {heavy}"
@@ -167,3 +166,98 @@ def test_output_is_the_same_whatever_the_environment(tmp_path):
         assert proc.returncode == 0, proc.stderr
         outputs.add(proc.stdout)
     assert len(outputs) == 1
+
+
+def test_export_help_describes_the_chosen_format(runner):
+    plain = run(runner, "export", "--help").stdout
+    assert "Format json" not in plain
+    variants = (["export", "--format", "json", "--help"], ["export", "-h", "-f", "json"], ["export", "-fjson", "-h"])
+    for args in variants:
+        result = run(runner, *args)
+        assert result.exit_code == 0
+        assert result.stdout.startswith(plain.split("\n\n")[0])  # the usual help comes first
+        section = result.stdout[len(plain) :]
+        assert "Format json:" in section and "Media type  application/json" in section
+        assert "-O indent=<int>" in section and "(0 to 8; default: 2)" in " ".join(section.split())
+    markdown = run(runner, "export", "-f", "markdown", "--help").stdout
+    assert "Extensions  .md, .markdown" in markdown and "one of" not in markdown
+    assert "-O toc=<bool>" in markdown and "(default: false)" in " ".join(markdown.split())
+
+
+def test_export_help_for_an_unknown_format_is_a_usage_error(runner):
+    result = run(runner, "export", "-f", "markdwon", "--help")
+    assert result.exit_code == 2 and "did you mean 'markdown'" in result.stderr
+
+
+def test_export_help_for_a_format_without_options(runner):
+    from plugin_kit import LinesExporter
+
+    class NoOptions(LinesExporter):
+        options = ()
+
+    class Plugin:
+        @timeline.hookimpl
+        def timeline_exporters(self):
+            return [NoOptions()]
+
+    registry = Registry(entry_points=False)
+    registry.register(Plugin(), name="plain")
+    import timeline.registry as registry_module
+
+    saved = registry_module._default
+    registry_module._default = registry
+    try:
+        result = run(runner, "export", "-f", "lines", "--help")
+    finally:
+        registry_module._default = saved
+    assert "This format takes no options." in result.stdout
+
+
+def test_formats_columns_line_up_with_long_names(runner):
+    lines = run(runner, "formats").stdout.splitlines()
+    rows = [line for line in lines if line.startswith("  ") and not line.startswith("      ")]
+    starts = {line.index(".") for line in rows if "." in line.split()[1]}
+    assert len(rows) >= 7 and len(starts) == 1, rows  # extensions start in one column, however long the name
+    assert any(line.strip().startswith("timelinejs-html  .html, .htm") for line in rows)
+
+
+def test_plugins_listing_says_the_plugin_api(runner):
+    lines = run(runner, "plugins").stdout.splitlines()
+    assert lines[0] == f"timeline {timeline.__version__}, plugin API {timeline.PLUGIN_API_VERSION}"
+    assert "json (built-in)" in lines
+
+
+def test_plugins_new_writes_a_package(runner, tmp_path):
+    result = run(runner, "plugins", "new", "wiki-table", "--directory", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    target = tmp_path / "timeline-wiki-table"
+    assert f"created {target}" in result.stderr
+    assert sorted(result.stdout.split()) == [
+        "timeline-wiki-table/README.md",
+        "timeline-wiki-table/pyproject.toml",
+        "timeline-wiki-table/tests/test_timeline_wiki_table.py",
+        "timeline-wiki-table/timeline_wiki_table/__init__.py",
+    ]
+    assert 'wiki-table = "timeline_wiki_table"' in (target / "pyproject.toml").read_text()
+
+
+def test_plugins_new_refuses_to_overwrite(runner, tmp_path):
+    target = tmp_path / "timeline-demo"
+    target.mkdir()
+    (target / "mine.txt").write_text("keep")
+    result = run(runner, "plugins", "new", "demo", "-d", str(tmp_path))
+    assert result.exit_code == 1
+    assert "already exists; not overwriting it" in result.stderr and "Traceback" not in result.output
+    assert [p.name for p in target.iterdir()] == ["mine.txt"]
+
+
+@pytest.mark.parametrize("name", ["Demo", "my_plugin", "9lives", "x-", "a--b", "dé", ""])
+def test_plugins_new_rejects_bad_names_with_exit_2(runner, tmp_path, name):
+    result = run(runner, "plugins", "new", name, "-d", str(tmp_path))
+    assert result.exit_code == 2 and "is not a valid format name" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plugins_json_still_works_beside_the_subcommand(runner):
+    data = json.loads(run(runner, "plugins", "--json").stdout)
+    assert {"api", "builtin", "error", "exporters", "hooks", "name", "package", "readers", "version"} == set(data[0])

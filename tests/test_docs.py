@@ -7,25 +7,22 @@
 * The examples of docs/data-format.md (marked ``<!-- example: NAME -->``)
   load, describe the same timeline in YAML, TOML and JSON, and the error
   listing shown there is what ``timeline check`` prints.
-* The example plugin of docs/plugins.md (files marked ``<!-- file: NAME -->``)
-  is built and installed with pip, then used through the real CLI.
-* Links between pages (and to headings in them) resolve.
+* Links between pages (and to headings in them) resolve, and the site
+  builds with ``mkdocs build --strict`` with every page in its navigation.
+
+The plugin pages (docs/plugins/) are executed by tests/test_plugin_docs.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import importlib.metadata
 import importlib.util
 import io
-import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -176,133 +173,34 @@ def test_data_format_error_listing_is_what_check_prints(data_format_examples: Pa
     assert "".join(errors) == shown
 
 
-# --- docs/plugins.md ---------------------------------------------------------
-
-PLUGIN_PACKAGE = "timeline-csv-demo"
-
-
-def _plugin_sources(base: Path) -> Path:
-    files = _marked("plugins.md", "file")
-    assert set(files) == {"pyproject.toml", "timeline_csv_demo.py"}
-    base.mkdir(parents=True, exist_ok=True)
-    for name, body in files.items():
-        (base / name).write_text(body, encoding="utf-8")
-    return base
-
-
-def test_plugin_example_test_passes(tmp_path, monkeypatch):
-    """The 'Testing a plugin' snippet, run against the module from the page, needs no install."""
-    monkeypatch.syspath_prepend(str(_plugin_sources(tmp_path / "src")))
-    (snippet,) = _marked("plugins.md", "test").values()
-    namespace: dict[str, object] = {"__name__": "plugin_test_snippet"}
-    try:
-        exec(compile(snippet, "docs/plugins.md", "exec"), namespace)
-        tests = [value for name, value in namespace.items() if name.startswith("test_") and callable(value)]
-        assert tests
-        for test in tests:
-            test()
-    finally:
-        sys.modules.pop("timeline_csv_demo", None)  # imported from tmp_path: do not leak it
-
-
-def _can_build_without_network() -> bool:
-    """Whether setuptools here can build a wheel without fetching anything."""
-    try:
-        version = importlib.metadata.version("setuptools")
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    if importlib.util.find_spec("wheel") is not None:
-        return True
-    major, minor = (int(part) for part in re.findall(r"\d+", version)[:2])
-    return (major, minor) >= (70, 1)  # bdist_wheel moved into setuptools in 70.1
-
-
-@pytest.fixture(scope="module")
-def csv_plugin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """The example plugin pip-installed into a private folder, and the environment that sees it.
-
-    ``pip install --target`` does a real install (a wheel is built, its
-    entry points written to the .dist-info), but into a folder that only the
-    subprocesses given PYTHONPATH see: tests running beside this one never
-    meet the extra plugin, and removing the folder uninstalls it.
-    """
-    base = tmp_path_factory.mktemp("csv-plugin")
-    source = _plugin_sources(base / PLUGIN_PACKAGE)
-    site = base / "site"
-    command = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--no-deps",
-        "--no-input",
-        "--disable-pip-version-check",
-        "--target",
-        str(site),
-        str(source),
-    ]
-    # Offline when the local setuptools can do it; otherwise pip fetches a build backend.
-    attempts = [[*command, "--no-build-isolation"], command] if _can_build_without_network() else [command]
-    failures = []
-    for attempt in attempts:
-        result = subprocess.run(attempt, capture_output=True, text=True)
-        if result.returncode == 0:
-            break
-        failures.append(f"$ {' '.join(attempt)}\n{result.stdout}{result.stderr}")
-    else:
-        pytest.fail("could not install the example plugin:\n" + "\n".join(failures))
-    environ = {k: v for k, v in os.environ.items() if k not in ("TIMELINE_PLUGINS", "SOURCE_DATE_EPOCH")}
-    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))
-    try:
-        yield environ
-    finally:
-        shutil.rmtree(site, ignore_errors=True)
-
-
-def _timeline(env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "timeline", *args], capture_output=True, text=True, env=env, cwd=cwd)
+# --- the site ------------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_plugin_example_appears_in_formats_and_plugins(csv_plugin):
-    formats = _timeline(csv_plugin, "formats")
-    assert formats.returncode == 0, formats.stderr
-    assert re.search(r"^  csv +\.csv +One row per event", formats.stdout, re.MULTILINE), formats.stdout
-    assert "-O delimiter=<str> [,|;|tab]" in formats.stdout
-    listing = {p["name"]: p for p in json.loads(_timeline(csv_plugin, "plugins", "--json").stdout)}
-    assert listing["csv"]["package"] == PLUGIN_PACKAGE
-    assert listing["csv"]["exporters"] == ["csv"]
-    assert listing["csv"]["error"] is None
-
-
-@pytest.mark.slow
-def test_plugin_example_exports_the_sample(csv_plugin, tmp_path):
-    sample = timeline.sample()
-    result = _timeline(csv_plugin, "export", str(timeline.sample_path()), "-f", "csv", "-O", "delimiter=;")
+def test_site_builds_with_mkdocs_strict(tmp_path: Path):
+    """``mkdocs build --strict``: a broken link, anchor or nav entry fails (see mkdocs.yml)."""
+    if importlib.util.find_spec("mkdocs") is None:
+        pytest.fail("mkdocs is not installed: pip install -r tests/requirements-docs.txt")
+    site = tmp_path / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
-    rows = list(csv.reader(io.StringIO(result.stdout, newline=""), delimiter=";"))
-    header, *events = rows
-    assert header == ["id", "start", "end", "date", "title", "tags", "group", "description", "source"]
-    assert [row[0] for row in events] == [event.id for event in sample]
-    for row, event in zip(events, sample, strict=True):
-        record = dict(zip(header, row, strict=True))
-        assert record["start"] == event.start.isoformat()
-        assert record["date"] == timeline.human_span(event.start, event.end, ongoing=event.ongoing)
-        assert record["title"] == event.title
+    assert "WARNING" not in result.stderr, result.stderr
+    assert (site / "plugins" / "tutorial" / "index.html").is_file()
+    # Repository files the pages link to are published, and the links point at them.
+    assert (site / "_repo" / "plugins" / "markdown.py").is_file()
+    overview = (site / "plugins" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../_repo/plugins/markdown.py"' in overview
 
 
-@pytest.mark.slow
-def test_plugin_example_format_follows_the_output_extension(csv_plugin, tmp_path):
-    result = _timeline(csv_plugin, "export", str(timeline.sample_path()), "-o", "story.csv", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert f"wrote {len(timeline.sample())} events to story.csv" in result.stderr
-    assert (tmp_path / "story.csv").read_text(encoding="utf-8").startswith("id,start,end,")
-
-
-@pytest.mark.slow
-def test_timeline_plugins_variable_selects_the_example_plugin(csv_plugin):
-    chosen = _timeline({**csv_plugin, "TIMELINE_PLUGINS": PLUGIN_PACKAGE}, "formats")
-    assert "  csv " in chosen.stdout
-    none = _timeline({**csv_plugin, "TIMELINE_PLUGINS": ""}, "formats")
-    assert "  csv " not in none.stdout and "  json " in none.stdout
+def test_every_page_is_in_the_site_navigation():
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    listed = set(re.findall(r":\s*([\w./-]+\.md)\s*$", nav, re.MULTILINE))
+    pages = {page.relative_to(DOCS).as_posix() for page in DOCS.rglob("*.md")}
+    assert pages - listed == set(), "pages missing from mkdocs.yml's nav"
+    assert listed - pages == set(), "mkdocs.yml's nav lists pages that do not exist"

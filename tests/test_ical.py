@@ -239,6 +239,25 @@ def test_cli_warns_once_on_stderr(tmp_path: Path) -> None:
         ("Europe/Moscow", "1985-01-15T12:00", "19850115T090000Z"),
         ("Europe/Moscow", "2012-01-15T12:00", "20120115T080000Z"),
         ("Europe/Moscow", "2016-01-15T12:00", "20160115T090000Z"),
+        # either side of each change, from the tz database's history
+        ("Asia/Pyongyang", "2015-08-14T12:00", "20150814T030000Z"),
+        ("Asia/Pyongyang", "2015-08-16T12:00", "20150816T033000Z"),
+        ("Asia/Pyongyang", "2016-06-01T12:00", "20160601T033000Z"),
+        ("Asia/Pyongyang", "2018-05-04T12:00", "20180504T033000Z"),
+        ("Asia/Pyongyang", "2018-05-06T12:00", "20180506T030000Z"),
+        ("Europe/Moscow", "2011-03-26T12:00", "20110326T090000Z"),  # the last winter of UTC+3...
+        ("Europe/Moscow", "2011-03-28T12:00", "20110328T080000Z"),  # ...then UTC+4 all year
+        ("Europe/Moscow", "2012-07-01T12:00", "20120701T080000Z"),
+        ("Europe/Moscow", "2014-10-25T12:00", "20141025T080000Z"),
+        ("Europe/Moscow", "2014-10-27T12:00", "20141027T090000Z"),  # back to UTC+3
+        ("Europe/Moscow", "1961-07-06T12:00", "19610706T090000Z"),
+        ("Europe/Moscow", "1925-06-01T12:00", "19250601T100000Z"),  # UTC+2 from 1922 to 1930
+        ("Europe/Moscow", "2040-01-15T12:00", "20400115T090000Z"),
+        ("Asia/Seoul", "1988-07-01T12:00", "19880701T020000Z"),  # Olympic summer time, UTC+10
+        # summer time rules carried on past 2038 (where 32-bit tz data stops)
+        ("America/New_York", "2045-07-01T12:00", "20450701T160000Z"),
+        ("America/New_York", "2045-01-15T12:00", "20450115T170000Z"),
+        ("America/New_York", "1961-07-06T12:00", "19610706T160000Z"),
     ],
 )
 def test_historical_offsets(tmp_path: Path, zone: str, local: str, utc: str) -> None:
@@ -252,6 +271,28 @@ def test_historical_offsets(tmp_path: Path, zone: str, local: str, utc: str) -> 
     data = export(tl)
     assert f"DTSTART:{utc}" in unfold(data)
     assert f"local time in {zone}" in str(parse_icalendar(data).walk("VEVENT")[0]["DESCRIPTION"])
+    check_all(data, tl)
+
+
+def test_span_across_an_offset_change_and_event_zone(tmp_path: Path) -> None:
+    # Pyongyang's clocks went back half an hour at midnight on 15 August 2015:
+    # each end of the span takes the offset in force at its own time.
+    tl = load_yaml(tmp_path, """
+        id: t
+        title: T
+        timezone: Europe/Moscow
+        events:
+          - {id: e, title: E, start: "2015-08-14T20:00", end: "2015-08-15T02:00", timezone: Asia/Pyongyang}
+          - {id: m, title: M, start: "2012-07-01T12:00"}
+    """)
+    data = export(tl)
+    lines = unfold(data)
+    assert "DTSTART:20150814T110000Z" in lines and "DTEND:20150814T173000Z" in lines
+    assert "DTSTART:20120701T080000Z" in lines  # the timeline's zone for the other event
+    spans = {str(e["UID"]): (e.decoded("DTSTART"), e.decoded("DTEND", None))
+             for e in parse_icalendar(data).walk("VEVENT")}
+    assert spans[str(timeline.event_uid("t", "e"))] == (dt.datetime(2015, 8, 14, 11, tzinfo=UTC),
+                                                         dt.datetime(2015, 8, 14, 17, 30, tzinfo=UTC))
     check_all(data, tl)
 
 
@@ -386,6 +427,28 @@ def test_uid_is_stable_and_dtstamp_from_data(monkeypatch: pytest.MonkeyPatch) ->
     no_updated = Timeline(id="russia-dprk", title="T", events=[event])
     got = parse_icalendar(export(no_updated)).walk("VEVENT")[0]
     assert got.decoded("DTSTAMP") == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
+
+
+def test_uids_never_change() -> None:
+    # Subscribed calendars match events by UID: a change here would duplicate every event.
+    assert timeline.event_uid_text("russia-dprk", "treaty-1961") == "0285bac0-8057-5cc9-af01-173232cc5dee"
+    data = export(Timeline(id="russia-dprk", title="T", events=[Event(id="treaty-1961", title="E",
+                                                                      start=Date(1961, 7, 6))]))
+    assert "UID:0285bac0-8057-5cc9-af01-173232cc5dee" in unfold(data)
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    # JSON escapes can produce lone surrogates, which UTF-8 cannot hold; this
+    # used to crash the URL (bug: quote() raised UnicodeEncodeError).
+    bad = "x\ud800y"
+    event = Event(id="e", title=bad, start=Date(2024, 6, 19), description=bad, tags=(bad,),
+                  location=Location(name=bad), sources=(Source(title=bad, url="https://example.org/\udc00?q"),))
+    tl = Timeline(id="t", title=bad, events=[event], updated=Date(2024, 11, 1))
+    data = export(tl)
+    check_all(data, tl)
+    got = parse_icalendar(data).walk("VEVENT")[0]
+    assert str(got["SUMMARY"]) == str(got["LOCATION"]) == "x\ufffdy"
+    assert str(got["URL"]) == "https://example.org/%EF%BF%BD?q"
 
 
 def test_streams_one_event_at_a_time() -> None:

@@ -165,3 +165,32 @@ def test_calcurse_imports_every_event(exported: tuple[Timeline, Path], tmp_path:
             begin = begin.replace(second=0)  # calcurse keeps minutes
         expected.append((expected_summary(event), begin))
     assert sorted(stored, key=repr) == sorted(expected, key=repr)
+
+
+@pytest.mark.parametrize(
+    ("zone", "local", "shown", "in_utc"),
+    [
+        ("Asia/Pyongyang", "2016-06-01T12:00", "06/01/2016 @ 12:00", "06/01/2016 @ 03:30"),  # UTC+8:30 then
+        ("Europe/Moscow", "2012-07-01T12:00", "07/01/2012 @ 12:00", "07/01/2012 @ 08:00"),  # UTC+4 then
+        ("Europe/Moscow", "1961-07-06T12:00", "07/06/1961 @ 12:00", "07/06/1961 @ 09:00"),
+        ("America/New_York", "2045-07-01T12:00", "07/01/2045 @ 12:00", "07/01/2045 @ 16:00"),  # DST after 2038
+    ],
+)
+def test_calcurse_shows_the_local_time_in_the_viewers_zone(tmp_path: Path, zone: str, local: str,
+                                                            shown: str, in_utc: str) -> None:
+    """We write UTC: a viewer in the event's zone sees the time as written, one in UTC the instant."""
+    calcurse = program("calcurse")
+    tl = Timeline(id="t", title="T", events=[Event(id="e", title="E", start=Date.parse(local).in_zone(zone))],
+                  updated=Date(2024, 11, 1))
+    path = tmp_path / "t.ics"
+    timeline.export(tl, "ical", dest=path)
+    for viewer, want in ((zone, shown), ("UTC", in_utc)):
+        data_dir = tmp_path / viewer.replace("/", "-")
+        data_dir.mkdir()
+        env = {**_env(tmp_path), "TZ": viewer}
+        result = subprocess.run([*calcurse, "-D", str(data_dir), "-i", str(path)],
+                                capture_output=True, text=True, env=env, timeout=300)
+        assert result.returncode == 0 and result.stderr.strip() == "", result.stderr
+        stored = (data_dir / "apts").read_text(encoding="utf-8")
+        # "<start> -> <end>", then ">hash" of the description (a note), then "|summary"
+        assert re.fullmatch(rf"{re.escape(want)} -> {re.escape(want)}(?:>[0-9a-f]+)? \|E\n", stored), stored

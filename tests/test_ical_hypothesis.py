@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import warnings
 
 from hypothesis import HealthCheck, given, settings
@@ -19,12 +20,13 @@ from tests.ical_helpers import (
 )
 from tests.strategies import spans
 from timeline import Date, Event, Location, Source, Timeline
+from timeline.stamps import UID_NAMESPACE
 
 # Arbitrary Unicode (no NUL, no lone surrogates), with the characters that
 # matter to iCalendar drawn far more often than chance would.
 SPECIAL = list("\r\n;,\\:\t\"'") + ["\r\n", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x7f", "\x9b",
                                     "\x01", "END:VEVENT", "BEGIN:VCALENDAR", "\\n", "😀", "🇰🇵", "한", "조선",
-                                    "Россия", "é", "\u200d", "\ufeff"]
+                                    "Россия", "é", "\u200d", "\ufeff", "\ud800", "\udfff", "\x01,", "\\\x01"]
 texts = st.lists(
     st.one_of(
         st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=20),
@@ -111,3 +113,24 @@ def test_any_span_round_trips(span: tuple[Date, Date | None, bool]) -> None:
     skipped = [w for w in caught if "cannot hold" in str(w.message)]
     assert len(skipped) == (0 if in_range(event) else 1)
     check_all(data, tl)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.sampled_from(["SUMMARY:", "DESCRIPTION:", "X:", "LOCATION;LANGUAGE=ko:"]), text=texts,
+       multiline=st.booleans(), pad=st.integers(0, 80))
+def test_fast_folding_matches_the_reference_fold(name: str, text: str, multiline: bool, pad: int) -> None:
+    """The exporter folds marked UTF-8 with a regular expression; ``fold`` counts backslashes by hand."""
+    from timeline.plugins.ical import _escaped, _folded, _unmarked, fold, text_value
+
+    prefix = name + "x" * pad
+    fast = _unmarked(_folded(prefix.encode() + _escaped(text, multiline)))
+    assert fast == fold(prefix + text_value(text, multiline=multiline))
+
+
+@settings(max_examples=500, deadline=None)
+@given(timeline_id=st.text(st.characters(exclude_categories=("Cs",)), min_size=1),
+       event_id=st.text(st.characters(exclude_categories=("Cs",)), min_size=1))
+def test_uid_text_is_the_uuid5(timeline_id: str, event_id: str) -> None:
+    """``event_uid_text`` hashes by hand: it must stay exactly the RFC 4122 name-based UUID."""
+    want = str(uuid.uuid5(UID_NAMESPACE, f"{timeline_id}/{event_id}"))
+    assert timeline.event_uid_text(timeline_id, event_id) == want == str(timeline.event_uid(timeline_id, event_id))

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import textwrap
 import venv
 import zipfile
 from pathlib import Path
 
 import pytest
+from venvs import timeline_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,6 +76,39 @@ BROKEN = {
 }
 
 
+FUTURE = {
+    "pyproject.toml": """
+        [build-system]
+        requires = ["setuptools>=61"]
+        build-backend = "setuptools.build_meta"
+
+        [project]
+        name = "timeline-future"
+        version = "3.0.0"
+
+        [project.entry-points.timeline]
+        future = "timeline_future"
+    """,
+    "timeline_future.py": """
+        import timeline
+
+        TIMELINE_PLUGIN_API = "2.0"
+
+        @timeline.hookimpl
+        def timeline_exporters():
+            raise AssertionError("an incompatible plugin's hooks are never called")
+    """,
+}
+
+#: A second package offering "shout": it sorts after timeline-shout, so it loses, with a warning.
+SHOUTY = {
+    "pyproject.toml": THIRD_PARTY["pyproject.toml"]
+    .replace('name = "timeline-shout"', 'name = "timeline-shouty"')
+    .replace('shout = "timeline_shout"', 'shouty = "timeline_shouty"'),
+    "timeline_shouty.py": THIRD_PARTY["timeline_shout.py"].replace("Titles in capitals", "Another shout"),
+}
+
+
 def _write_package(base: Path, files: dict[str, str]) -> Path:
     base.mkdir(parents=True)
     for name, text in files.items():
@@ -85,18 +118,13 @@ def _write_package(base: Path, files: dict[str, str]) -> Path:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-        check=True,
-    )
-    (found,) = out.glob("timeline_events-*.whl")
-    return found
+    return timeline_wheel(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> dict[str, Path]:
-    """A fresh venv with the wheel and two third-party plugins (one broken) installed."""
+    """A fresh venv with the wheel and third-party plugins: a good one, a broken one, one needing a newer
+    plugin API, and one clashing with the good one."""
     base = tmp_path_factory.mktemp("venv")
     venv.create(base / "venv", with_pip=True)
     python = base / "venv" / "bin" / "python"
@@ -104,6 +132,8 @@ def env(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> dict[str, Path
     subprocess.run([*pip, str(wheel)], check=True)
     subprocess.run([*pip, str(_write_package(base / "shout", THIRD_PARTY))], check=True)
     subprocess.run([*pip, str(_write_package(base / "broken", BROKEN))], check=True)
+    subprocess.run([*pip, str(_write_package(base / "future", FUTURE))], check=True)
+    subprocess.run([*pip, str(_write_package(base / "shouty", SHOUTY))], check=True)
     outside = base / "elsewhere"
     outside.mkdir()
     return {"python": python, "bin": base / "venv" / "bin", "cwd": outside}
@@ -124,6 +154,9 @@ def test_wheel_holds_no_generic_top_level_names(wheel: Path):
     assert "timeline/events/russia-dprk.yaml" in names
     assert "timeline/plugins/markdown.py" in names
     assert "timeline/py.typed" in names
+    assert "timeline/testing/__init__.py" in names and "timeline/testing/corpus.py" in names
+    templates = {n.rsplit("/", 1)[1] for n in names if n.startswith("timeline/scaffold/templates/")}
+    assert templates == {"README.md.tmpl", "module.py.tmpl", "pyproject.toml.tmpl", "test_plugin.py.tmpl"}
 
 
 def test_installed_cli_exports_the_bundled_sample_from_anywhere(env):
@@ -144,9 +177,14 @@ def test_broken_plugin_is_isolated_and_reported(env):
     result = run(env, "export", "-f", "json")
     assert result.returncode == 0
     warnings = [line for line in result.stderr.splitlines() if "warning" in line]
-    assert warnings == [
+    assert "Traceback" not in result.stderr
+    assert sorted(warnings) == [
+        "timeline: warning: format 'shout' is provided by both plugin 'shout' (package timeline-shout) and "
+        "plugin 'shouty' (package timeline-shouty); using the one from plugin 'shout' (package timeline-shout)",
         "timeline: warning: plugin 'broken' (package timeline-broken) could not be imported: "
-        "ImportError: this plugin cannot be imported; skipped"
+        "ImportError: this plugin cannot be imported; skipped",
+        "timeline: warning: plugin 'future' (package timeline-future) needs plugin API 2.0, but timeline "
+        f"{timeline_version()} provides plugin API 1.0; upgrade timeline-events; skipped",
     ]
     listing = json.loads(run(env, "plugins", "--json").stdout)
     by_name = {p["name"]: p for p in listing}
@@ -160,7 +198,23 @@ def test_broken_plugin_is_isolated_and_reported(env):
         "exporters": ["shout"],
         "readers": [],
         "error": None,
+        "api": None,
     }
+    assert by_name["future"]["error"].startswith("needs plugin API 2.0") and by_name["future"]["api"] == "2.0"
+    assert by_name["shouty"]["exporters"] == [] and by_name["shouty"]["error"] is None
+
+
+def timeline_version() -> str:
+    namespace: dict[str, str] = {}
+    exec((ROOT / "timeline" / "_version.py").read_text(), namespace)
+    return namespace["__version__"]
+
+
+def test_third_party_cannot_replace_a_builtin_or_win_by_install_order(env):
+    result = run(env, "export", "-f", "shout")
+    assert result.returncode == 0 and "SOVIET–DPRK TREATY" in result.stdout
+    listing = run(env, "plugins")
+    assert "future (timeline-future 3.0.0)" in listing.stdout and "needs plugin API 2.0" in listing.stdout
 
 
 def test_timeline_plugins_selects_third_party_plugins(env):

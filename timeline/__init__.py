@@ -39,11 +39,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from .markup import escape_markdown, markdown_to_html, markdown_to_markdown, markdown_to_text, safe_url
     from .model import Era, Event, Location, Media, Source, Timeline
     from .options import Option
+    from .pluginapi import PLUGIN_API_VERSION
     from .problems import Problem
     from .progress import iter_events
     from .protocols import Document, Exporter, Reader
-    from .registry import PluginWarning, Registry
-    from .stamps import data_timestamp, event_uid, export_date
+    from .registry import PluginDeprecationWarning, PluginWarning, Registry
+    from .stamps import data_timestamp, event_uid, event_uid_text, export_date
     from .validation import validate
 
 # name -> module that defines it
@@ -60,6 +61,8 @@ _EXPORTS = {
     "Media": "model",
     "Option": "options",
     "OptionError": "errors",
+    "PLUGIN_API_VERSION": "pluginapi",
+    "PluginDeprecationWarning": "registry",
     "PluginError": "errors",
     "PluginWarning": "registry",
     "Precision": "dates",
@@ -77,6 +80,7 @@ _EXPORTS = {
     "data_timestamp": "stamps",
     "escape_markdown": "markup",
     "event_uid": "stamps",
+    "event_uid_text": "stamps",
     "export": "exporting",
     "export_date": "stamps",
     "hookimpl": "hookspecs",

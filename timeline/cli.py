@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ._version import __version__
+from .pluginapi import PLUGIN_API_VERSION
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Timeline
@@ -55,6 +56,9 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("timeline: interrupted", err=True)
             ctx.exit(130)
+        except MemoryError:
+            click.echo("timeline: error: out of memory: the input is too big for this machine", err=True)
+            ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
@@ -66,6 +70,73 @@ class _Group(click.Group):
                 err=True,
             )
             ctx.exit(1)
+
+
+def _format_in_args(args: Sequence[str]) -> str | None:
+    """The value of ``--format``/``-f`` in raw arguments, read before click parses them."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg in ("--format", "-f") and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--format="):
+            return arg.partition("=")[2]
+        if arg.startswith("-f") and len(arg) > 2 and not arg.startswith("--"):
+            return arg[2:]
+    return None
+
+
+def _option_rows(options: Sequence[Any]) -> list[tuple[str, str]]:
+    """``-O name=<type>`` and what it does, its default, choices and bounds."""
+    rows = []
+    for option in options:
+        facts = []
+        if option.choices:
+            facts.append("one of: " + ", ".join(str(c) for c in option.choices))
+        if option.minimum is not None and option.maximum is not None:
+            facts.append(f"{option.minimum:g} to {option.maximum:g}")
+        elif option.minimum is not None:
+            facts.append(f"at least {option.minimum:g}")
+        elif option.maximum is not None:
+            facts.append(f"at most {option.maximum:g}")
+        if option.default is not None:
+            default = str(option.default).lower() if isinstance(option.default, bool) else str(option.default)
+            facts.append(f"default: {default}")
+        extra = f" ({'; '.join(facts)})" if facts else ""
+        rows.append((f"-O {option.name}=<{option.type}>", f"{option.help}{extra}"))
+    return rows
+
+
+class _ExportCommand(click.Command):
+    """``export``; with ``--format NAME --help`` the help also describes that format."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["timeline.help_format"] = _format_in_args(args)
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help(ctx, formatter)
+        name = ctx.meta.get("timeline.help_format")
+        if not name:
+            return
+        from .registry import default_registry
+
+        exporter = default_registry().exporter(name)  # unknown: the usual error, exit status 2
+        with formatter.section(f"Format {exporter.name}"):
+            formatter.write_text(exporter.description)
+            formatter.write_paragraph()
+            formatter.write_dl(
+                [
+                    ("Extensions", ", ".join(exporter.extensions) or "(none: name it with --format)"),
+                    ("Media type", exporter.media_type),
+                ]
+            )
+        rows = _option_rows(exporter.options)
+        with formatter.section(f"Options of {exporter.name} (-O NAME=VALUE, repeatable)"):
+            if rows:
+                formatter.write_dl(rows)
+            else:
+                formatter.write_text("This format takes no options.")
 
 
 def _complete_format(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
@@ -113,15 +184,19 @@ def _filter_options(func: F) -> F:
 def _load(files: Sequence[str], input_format: str | None) -> Timeline:
     from .loading import find_default_input, load, load_bytes
 
+    if input_format is not None:
+        from .registry import default_registry
+
+        default_registry().reader(input_format)  # an unknown -I is a usage error (2), files or stdin alike
     if not files:
         paths, label = find_default_input()
         click.echo(f"timeline: reading {label}", err=True)
-        return load(paths, input_format=input_format)
+        return load(paths, input_format=input_format, show_progress=True)
     if "-" in files:
         if len(files) > 1:
             raise click.UsageError("'-' (standard input) cannot be combined with other files")
         return load_bytes(sys.stdin.buffer.read(), name="<stdin>", input_format=input_format or "yaml")
-    return load(list(files), input_format=input_format)
+    return load(list(files), input_format=input_format, show_progress=True)
 
 
 def _filtered(
@@ -144,7 +219,13 @@ def _filtered(
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="timeline", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__,
+    "--version",
+    "-V",
+    prog_name="timeline",
+    message=f"%(prog)s %(version)s (plugin API {PLUGIN_API_VERSION})",
+)
 def cli() -> None:
     """Keep the events of a story as data, with their sources, and publish
     them as Markdown, JSON, calendars and web timelines.
@@ -157,7 +238,7 @@ def cli() -> None:
     warnings.simplefilter("default")
 
 
-@cli.command()
+@cli.command(cls=_ExportCommand)
 @_input_options
 @click.option(
     "--format",
@@ -165,7 +246,7 @@ def cli() -> None:
     "format_name",
     metavar="NAME",
     shell_complete=_complete_format,
-    help="Output format (see 'timeline formats'); default: from -o's extension.",
+    help="Output format (see 'timeline formats'; with --help, describes it); default: from -o's extension.",
 )
 @click.option(
     "--output",
@@ -200,6 +281,7 @@ def export(
       timeline export --format markdown -o story.md
       timeline export events/ -o story.json --tag treaty
       timeline export timeline.yaml -f json -O indent=0 | jq .
+      timeline export --format ical --help    # the format's options
     """
     from .exporting import export as run_export
     from .options import parse_option_assignments
@@ -269,22 +351,36 @@ def formats() -> None:
     from .registry import default_registry
 
     registry = default_registry()
+    exporters = registry.exporters()
+    readers = registry.readers()
+    rows = [(name, ", ".join(item.extensions), item.description) for name, item in exporters.items()]
+    rows += [(name, ", ".join(item.extensions), item.description) for name, item in readers.items()]
+    name_width = max((len(row[0]) for row in rows), default=0)
+    ext_width = max((len(row[1]) for row in rows), default=0)
+
+    def line(name: str, extensions: str, description: str) -> str:
+        return f"  {name:<{name_width}}  {extensions:<{ext_width}}  {description}".rstrip()
+
     click.echo(click.style("Output formats (timeline export --format NAME):", bold=True))
-    for name, exporter in registry.exporters().items():
-        click.echo(f"  {name:<12} {', '.join(exporter.extensions):<14} {exporter.description}")
-        for option in exporter.options:
-            default = "" if option.default is None else f" (default: {option.default})"
-            choices = f" [{'|'.join(str(c) for c in option.choices)}]" if option.choices else ""
-            click.echo(f"      -O {option.name}=<{option.type}>{choices}  {option.help}{default}")
-    click.echo(click.style("Input formats:", bold=True))
-    for name, reader in registry.readers().items():
-        click.echo(f"  {name:<12} {', '.join(reader.extensions):<14} {reader.description}")
+    for name, exporter in exporters.items():
+        click.echo(line(name, ", ".join(exporter.extensions), exporter.description))
+        options = _option_rows(exporter.options)
+        width = max((len(flag) for flag, _ in options), default=0)
+        for flag, text in options:
+            click.echo(f"      {flag:<{width}}  {text}")
+    click.echo(click.style("Input formats (--input-format NAME):", bold=True))
+    for name, reader in readers.items():
+        click.echo(line(name, ", ".join(reader.extensions), reader.description))
+    click.echo("Details of one format: timeline export --format NAME --help")
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def plugins(as_json: bool) -> None:
+@click.pass_context
+def plugins(ctx: click.Context, as_json: bool) -> None:
     """List installed plugins, what they provide, and any load errors."""
+    if ctx.invoked_subcommand is not None:
+        return
     from .registry import default_registry
 
     with warnings.catch_warnings():
@@ -295,6 +391,7 @@ def plugins(as_json: bool) -> None:
 
         click.echo(json.dumps([info.as_dict() for info in infos], indent=2, sort_keys=True))
         return
+    click.echo(click.style(f"timeline {__version__}, plugin API {PLUGIN_API_VERSION}", dim=True))
     for info in infos:
         origin = "built-in" if info.builtin else f"{info.package or 'registered in code'} {info.version or ''}".strip()
         click.echo(f"{info.name} ({origin})")
@@ -304,8 +401,42 @@ def plugins(as_json: bool) -> None:
             click.echo(f"    formats: {', '.join(info.exporters)}")
         if info.readers:
             click.echo(f"    readers: {', '.join(info.readers)}")
+        if info.api and not info.builtin:
+            click.echo(f"    api:     {info.api}")
         if info.error:
             click.echo(click.style(f"    error:   {info.error}", fg="red"))
+
+
+@plugins.command("new", short_help="Start a new exporter plugin package.")
+@click.argument("name")
+@click.option(
+    "--directory",
+    "-d",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where to create the timeline-NAME folder.",
+)
+def plugins_new(name: str, directory: str) -> None:
+    """Create timeline-NAME/, a new exporter plugin package that works and passes its tests.
+
+    NAME is the format name: lowercase letters and digits, words joined by
+    '-'. The folder holds pyproject.toml (with the entry point), the module
+    timeline_NAME with a documented exporter and one option, tests using
+    timeline.testing, and a README. An existing folder is never overwritten.
+
+    \b
+    Then:
+      cd timeline-NAME && pip install -e ".[test]" && pytest
+      timeline export --format NAME --help
+    """
+    from .scaffold import new_plugin
+
+    target = new_plugin(name, directory)
+    click.echo(f"timeline: created {target}", err=True)
+    for path in sorted(p for p in target.rglob("*") if p.is_file()):
+        click.echo(str(path.relative_to(target.parent)))
+    click.echo(f'next: cd {target} && pip install -e ".[test]" && pytest', err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

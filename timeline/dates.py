@@ -191,7 +191,20 @@ class Date:
             )
         except DateError as error:
             raise DateError(self.isoformat(), error.reason) from None
-        return attrs.evolve(self, offset=offset, zone=zone)
+        # The constructor directly: attrs.evolve costs several times more,
+        # and a big timeline resolves hundreds of thousands of times.
+        return Date(
+            self.year,
+            self.month,
+            self.day,
+            self.hour,
+            self.minute,
+            self.second,
+            offset,
+            zone,
+            self.approximate,
+            self.uncertain,
+        )
 
     def sort_key(self) -> tuple[int, ...]:
         """Chronological key of five ints, the same on every machine.
@@ -479,22 +492,24 @@ def _span_side(text: str, side: str, name: str) -> Date:
 
 @functools.lru_cache(maxsize=512)
 def _zone(name: str) -> tzinfo | None:
-    """The tz database entry for ``name``, or None if there is none."""
-    import pendulum
+    """The tz database entry for ``name``, or None if there is none.
+
+    The standard library's ``zoneinfo`` reads the same database pendulum's
+    zones are built on (they subclass it), at a fraction of the import cost,
+    which every export of data with local times pays.
+    """
+    from zoneinfo import ZoneInfo
 
     try:
-        return pendulum.timezone(name)
-    except (ValueError, OSError):
+        return ZoneInfo(name)
+    except (ValueError, OSError, KeyError):  # KeyError: ZoneInfoNotFoundError
         return None
 
 
 @functools.lru_cache(maxsize=8192)
 def _offset_at(zone: str, year: int, month: int, day: int, hour: int, minute: int, second: int) -> int:
     """Minutes east of UTC in ``zone`` at a local time (the earlier one if repeated)."""
-    from datetime import datetime
-
-    from pendulum.tz.exceptions import AmbiguousTime, NonExistingTime
-    from pendulum.tz.timezone import Timezone
+    from datetime import datetime, timezone
 
     tz = _zone(zone)
     if tz is None:
@@ -503,14 +518,15 @@ def _offset_at(zone: str, year: int, month: int, day: int, hour: int, minute: in
     # tz database has nothing but local mean time that early, so shift.
     safe_year = year if year >= 1 else (year % 400 or 400)
     local = datetime(safe_year, month, day, hour, minute, second)
-    if isinstance(tz, Timezone):
-        try:
-            tz.convert(local, raise_on_unknown_times=True)
-        except NonExistingTime:
-            raise DateError(zone, _gap_reason(tz, zone, local, year)) from None
-        except AmbiguousTime:
-            pass  # fold=0 below: the first time the clocks showed it
-    delta = local.replace(tzinfo=tz).utcoffset()
+    earlier = local.replace(tzinfo=tz)  # fold=0: in a repeated hour, the first time the clocks showed it
+    try:
+        # A time the clocks skipped does not survive the trip through UTC.
+        skipped = earlier.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != local
+    except OverflowError:  # the first or last day datetime can hold: no transitions there
+        skipped = False
+    if skipped:
+        raise DateError(zone, _gap_reason(tz, zone, local, year))
+    delta = earlier.utcoffset()
     assert delta is not None
     # Offsets before about 1900 (local mean time) have seconds; round them.
     return (int(delta.total_seconds()) + 30) // 60

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
 from collections.abc import Mapping
 from typing import IO, Any
 
@@ -13,22 +14,53 @@ from .model import Timeline
 from .options import resolve_options
 from .registry import Registry, default_registry
 
-__all__ = ["export", "run_exporter"]
+__all__ = ["export", "plugin_origin", "run_exporter"]
 
 
-def run_exporter(exporter: Any, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
-    """Call ``exporter.write``; anything but a :class:`TimelineError` becomes an :class:`ExportError`."""
+def plugin_origin(exporter: Any, registry: Registry | None = None) -> str:
+    """Who provides ``exporter``: ``plugin 'x' (package y)``, or its module when the registry does not know it."""
+    if registry is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # broken plugins were reported when they were loaded
+            infos = registry.plugins()
+        for info in infos:
+            if exporter.name in info.exporters:
+                package = f", package {info.package}" if info.package else ""
+                return f"plugin {info.name!r}{package}"
+    return f"module {type(exporter).__module__}"
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
+def run_exporter(
+    exporter: Any,
+    timeline: Timeline,
+    stream: IO[bytes],
+    options: Mapping[str, Any],
+    *,
+    registry: Registry | None = None,
+    where: str | None = None,
+) -> None:
+    """Call ``exporter.write``; anything but a :class:`TimelineError` becomes an :class:`ExportError`.
+
+    The message names the format and the plugin (and package) it comes
+    from, so a user knows whom to tell; a failed write (a full disk) names
+    ``where`` the output was going.
+    """
     try:
         exporter.write(timeline, stream, options)
     except (TimelineError, BrokenPipeError, KeyboardInterrupt):
         raise
     except OSError as exc:
-        raise ExportError(f"could not write {exporter.name} output: {exc.strerror or exc}") from exc
-    except Exception as exc:
-        origin = type(exporter).__module__
         raise ExportError(
-            f"the {exporter.name!r} exporter (from {origin}) failed: {type(exc).__name__}: {exc}"
+            f"cannot write {where or f'{exporter.name} output'}: {exc.strerror or exc}"
         ) from exc
+    except Exception as exc:
+        origin = plugin_origin(exporter, registry)
+        raise ExportError(f"the {exporter.name!r} exporter ({origin}) failed: {_first_line(exc)}") from exc
 
 
 def export(
@@ -56,14 +88,16 @@ def export(
     resolved = resolve_options(tuple(exporter.options), options, exporter=exporter.name)
     if dest is None:
         buffer = io.BytesIO()
-        run_exporter(exporter, timeline, buffer, resolved)
+        run_exporter(exporter, timeline, buffer, resolved, registry=registry)
         return buffer.getvalue()
     if isinstance(dest, (str, os.PathLike)):
         try:
             with atomic_output(dest) as stream:
-                run_exporter(exporter, timeline, stream, resolved)
+                run_exporter(exporter, timeline, stream, resolved, registry=registry, where=repr(os.fspath(dest)))
         except OSError as exc:
             raise ExportError(f"cannot write {os.fspath(dest)!r}: {exc.strerror or exc}") from exc
         return None
-    run_exporter(exporter, timeline, dest, resolved)
+    name = getattr(dest, "name", None)
+    where = "standard output" if name == "<stdout>" else repr(name) if isinstance(name, str) else None
+    run_exporter(exporter, timeline, dest, resolved, registry=registry, where=where)
     return None

@@ -17,6 +17,14 @@ group; it marks its functions with :data:`hookimpl`::
 Built-in formats are plugins of exactly this kind.  Each hook is called once
 per plugin, lazily, the first time a command needs formats; a plugin whose
 hook raises is reported and skipped, and the others keep working.
+
+The hooks are part of the versioned plugin API (:mod:`timeline.pluginapi`):
+a hook is only removed in a major release, after at least one minor release
+in which its spec carries ``warn_on_impl=deprecated_hook(...)``, so every
+plugin still implementing it gets a warning naming the plugin::
+
+    @hookspec(warn_on_impl=deprecated_hook("timeline_old", since="1.1", removal="2.0", instead="timeline_new"))
+    def timeline_old(): ...
 """
 
 from __future__ import annotations

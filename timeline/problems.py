@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import attrs
 
-__all__ = ["Problem"]
+__all__ = ["MAX_PART", "Problem", "shorten"]
+
+#: The longest message, event label or hint shown in full.  Messages quote
+#: the offending value, and a value can be megabytes long (a 50 MB id); the
+#: middle of anything longer is left out, so a report stays readable.
+MAX_PART = 400
+
+
+def shorten(text: str, limit: int = MAX_PART) -> str:
+    """``text``, or its start and end around a note of how much is left out."""
+    if len(text) <= limit:
+        return text
+    keep = limit // 2
+    return f"{text[:keep]}…[{len(text) - 2 * keep:,} characters left out]…{text[-keep:]}"
 
 
 @attrs.frozen
@@ -13,7 +26,8 @@ class Problem:
 
     ``str(problem)`` reads like a compiler message, e.g.
     ``events/x.yaml:12: event 'treaty-1961', field 'start': '2024-02-30' is
-    not a valid date: February 2024 has 29 days``.
+    not a valid date: February 2024 has 29 days``.  Each part is shortened
+    to :data:`MAX_PART` characters (the attributes keep the full text).
     """
 
     message: str
@@ -30,11 +44,12 @@ class Problem:
             where += ": "
         parts = []
         if self.event:
-            parts.append(self.event)
+            parts.append(shorten(self.event))
         if self.field:
-            parts.append(f"field {self.field!r}")
+            parts.append(f"field {shorten(self.field)!r}")
         context = ", ".join(parts)
-        text = f"{where}{context}: {self.message}" if context else f"{where}{self.message}"
+        message = shorten(self.message)
+        text = f"{where}{context}: {message}" if context else f"{where}{message}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({shorten(self.hint)})"
         return text

@@ -2,8 +2,10 @@
 
 Exporters walk the events with :func:`iter_events` instead of
 ``timeline.events``; when the CLI runs with a terminal on stderr it installs
-a reporter, and the walk moves a progress line.  Piped, in tests or from the
-Python API nothing is printed and the walk costs one check per event.
+a reporter, and the walk moves a progress line.  The loader asks
+:func:`reporter` for a line of its own while it builds a big file.  Piped, in
+tests or from the Python API nothing is printed and the walk costs one check
+per event.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Event, Timeline
 
-__all__ = ["Progress", "iter_events", "progress_reporting"]
+__all__ = ["Progress", "iter_events", "progress_reporting", "reporter"]
 
 #: Below this many events nothing is shown: small work is instant anyway.
 THRESHOLD = 20_000
@@ -43,14 +45,27 @@ class Progress:
             self._last = now
             self._draw()
 
+    def update(self, done: int, total: int | None = None) -> None:
+        """Set the count (and the total, when it becomes known) and redraw if due."""
+        if total is not None:
+            self.total = total
+        self.advance(done - self.done)
+
+    def note(self, text: str) -> None:
+        """Show a status in place of the bar, e.g. while a big file is parsed."""
+        self._write(f"{self.label}: {text}")
+
     def _draw(self) -> None:
         if self.total:
             share = min(self.done / self.total, 1.0)
             bar = "#" * int(share * 30)
-            text = f"\r{self.label} [{bar:<30}] {self.done:,}/{self.total:,}"
+            self._write(f"{self.label} [{bar:<30}] {self.done:,}/{self.total:,}")
         else:
-            text = f"\r{self.label} {self.done:,}"
-        self.stream.write(text)
+            self._write(f"{self.label} {self.done:,}")
+
+    def _write(self, text: str) -> None:
+        # Carriage return, then the text, then "erase to the end of the line".
+        self.stream.write(f"\r{text}\x1b[K")
         self.stream.flush()
         self._shown = True
 
@@ -76,6 +91,18 @@ def progress_reporting(label: str, stream: IO[str] | None = None) -> Iterator[No
         yield
     finally:
         _current.reset(token)
+
+
+def reporter(label: str) -> Progress | None:
+    """A progress line labelled ``label`` if a terminal is watching, else ``None``.
+
+    Only inside :func:`progress_reporting` with a terminal.  The caller
+    decides whether the work is big enough to show, and closes the line.
+    """
+    setting = _current.get()
+    if setting is None:
+        return None
+    return Progress(setting[0], label, None)
 
 
 def iter_events(timeline: Timeline) -> Iterator[Event]:

@@ -16,7 +16,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Timeline
     from .options import Option
 
-__all__ = ["Document", "Exporter", "Path", "Reader"]
+__all__ = ["FORMAT_NAME_PATTERN", "OPTION_NAME_PATTERN", "Document", "Exporter", "Path", "Reader"]
+
+#: What an exporter's or reader's ``name`` looks like: lowercase letters and
+#: digits, words joined by single hyphens (``markdown``, ``timelinejs-html``).
+#: It is typed on command lines and used in entry points, so nothing fancier.
+FORMAT_NAME_PATTERN = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
+#: What an :class:`~timeline.Option` name looks like (``refresh_hours``).
+OPTION_NAME_PATTERN = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
 
 #: A location inside a document: keys and list indexes from its root,
 #: e.g. ``("events", 3, "start")``.

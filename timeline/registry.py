@@ -7,6 +7,16 @@ import, or whose hook raises, is recorded and reported once; everything else
 keeps working.  Set ``TIMELINE_PLUGINS=a,b`` to load only those third-party
 plugins (by entry-point or distribution name), or to nothing for built-ins
 only.
+
+Two plugins offering the same format name are resolved the same way on every
+machine, whatever ``tryfirst``/``trylast`` marks their hooks carry: a built-in
+keeps its name; then entry-point plugins in (distribution, entry-point name)
+order; then plugins registered in code, in registration order.  A
+:class:`PluginWarning` names both.
+
+A plugin may declare the plugin API it was written for with a module (or
+object) attribute ``TIMELINE_PLUGIN_API = "1.0"``; one needing a newer or
+different major API is reported and skipped like a broken plugin.
 """
 
 from __future__ import annotations
@@ -15,14 +25,23 @@ import os
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import PurePath
+from types import ModuleType
 from typing import Any
 
 import attrs
 
 from .errors import PluginError, UnknownFormatError
+from .pluginapi import api_problem
 from .suggest import did_you_mean
 
-__all__ = ["BUILTIN_DISTRIBUTION", "PluginInfo", "PluginWarning", "Registry", "default_registry"]
+__all__ = [
+    "BUILTIN_DISTRIBUTION",
+    "PluginDeprecationWarning",
+    "PluginInfo",
+    "PluginWarning",
+    "Registry",
+    "default_registry",
+]
 
 #: The distribution whose entry points count as built-in.
 BUILTIN_DISTRIBUTION = "timeline-events"
@@ -30,6 +49,15 @@ BUILTIN_DISTRIBUTION = "timeline-events"
 
 class PluginWarning(UserWarning):
     """A plugin could not be loaded or clashes with another; the rest still works."""
+
+
+class PluginDeprecationWarning(PluginWarning):
+    """A plugin uses a part of the plugin API that is deprecated.
+
+    A :class:`PluginWarning` (shown by default) rather than a
+    :class:`DeprecationWarning` (hidden by default), because the person who
+    sees it is usually a user who must tell the plugin's author.
+    """
 
 
 @attrs.define
@@ -44,6 +72,8 @@ class PluginInfo:
     exporters: list[str] = attrs.field(factory=list)
     readers: list[str] = attrs.field(factory=list)
     error: str | None = None
+    #: The ``TIMELINE_PLUGIN_API`` the plugin declares, if any.
+    api: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -72,7 +102,10 @@ class Registry:
         entry_points: bool = True,
         only: Iterable[str] | None = None,
         environ: Mapping[str, str] | None = None,
+        hookspecs: Iterable[ModuleType | type] = (),
     ) -> None:
+        """``hookspecs`` adds hook specifications to the built-in ones (an
+        embedding application's own hooks, or a test of deprecations)."""
         env = os.environ if environ is None else environ
         if only is None and "TIMELINE_PLUGINS" in env:
             only = [p.strip() for p in env["TIMELINE_PLUGINS"].split(",") if p.strip()]
@@ -80,6 +113,8 @@ class Registry:
         self._use_entry_points = entry_points
         self._manager: Any = None
         self._infos: dict[str, PluginInfo] = {}
+        self._rank: dict[str, tuple[int, int]] = {}  # plugin key -> precedence, smaller wins
+        self._extra_specs = tuple(hookspecs)
         self._pending: list[tuple[object, PluginInfo]] = []
         self._exporters: dict[str, Any] | None = None
         self._readers: dict[str, Any] | None = None
@@ -103,6 +138,8 @@ class Registry:
 
             manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
             manager.add_hookspecs(hookspecs)
+            for specs in self._extra_specs:
+                manager.add_hookspecs(specs)
             self._manager = manager
             if self._use_entry_points:
                 self._load_entry_points()
@@ -149,9 +186,20 @@ class Registry:
         key = f"{info.package or ''}:{info.name}"
         while key in self._infos:
             key += "'"
+        declared = getattr(plugin, "TIMELINE_PLUGIN_API", None)
+        info.api = declared if isinstance(declared, str) else None if declared is None else repr(declared)
+        problem = api_problem(declared)
+        if problem is not None:
+            if strict:
+                raise PluginError(f"plugin {info.name!r} {problem}")
+            self._fail(info, problem)
+            self._infos[key] = info
+            return
         try:
-            self._manager.register(plugin, name=key)
-            self._manager.check_pending()
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                self._manager.register(plugin, name=key)
+                self._manager.check_pending()
         except Exception as exc:
             if self._manager.has_plugin(key):
                 self._manager.unregister(name=key)
@@ -163,6 +211,19 @@ class Registry:
             return
         info.hooks = sorted(caller.name for caller in self._manager.get_hookcallers(plugin) or ())
         self._infos[key] = info
+        # Built-ins first, then entry points (loaded in a sorted order), then plugins registered in code.
+        self._rank[key] = (0 if info.builtin else 2 if strict else 1, len(self._rank))
+        self._reemit(caught, info)
+
+    def _reemit(self, caught: Iterable[warnings.WarningMessage], info: PluginInfo) -> None:
+        """Repeat warnings raised while registering, deprecations naming the plugin that caused them."""
+        for record in caught:
+            if issubclass(record.category, PluginDeprecationWarning):
+                warnings.warn(
+                    PluginDeprecationWarning(f"{self._origin(info)} {record.message}"), stacklevel=4
+                )
+            else:
+                warnings.warn_explicit(record.message, record.category, record.filename, record.lineno)
 
     def _fail(self, info: PluginInfo, reason: str) -> None:
         origin = f" (package {info.package})" if info.package else ""
@@ -181,7 +242,9 @@ class Registry:
         pm = self._pm()
         hook = getattr(pm.hook, hook_name)
         table: dict[str, tuple[Any, PluginInfo]] = {}
-        for impl in hook.get_hookimpls():
+        # pluggy orders implementations by tryfirst/trylast marks; precedence must not depend on them.
+        impls = sorted(hook.get_hookimpls(), key=lambda impl: self._rank[impl.plugin_name])
+        for impl in impls:
             info = self._infos[impl.plugin_name]
             try:
                 provided = list(impl.function() or ())
@@ -194,8 +257,7 @@ class Registry:
                     self._fail(info, f"returned a {kind} without a name from {hook_name}()")
                     continue
                 if name in table:
-                    keeper, loser = self._precedence(table[name], (item, info))
-                    table[name] = keeper
+                    keeper, loser = table[name], (item, info)
                     warnings.warn(
                         f"{kind} {name!r} is provided by both {self._origin(keeper[1])} and "
                         f"{self._origin(loser[1])}; using the one from {self._origin(keeper[1])}",
@@ -211,16 +273,6 @@ class Registry:
     @staticmethod
     def _origin(info: PluginInfo) -> str:
         return f"plugin {info.name!r}" + (f" (package {info.package})" if info.package else "")
-
-    @staticmethod
-    def _precedence(
-        first: tuple[Any, PluginInfo], second: tuple[Any, PluginInfo]
-    ) -> tuple[tuple[Any, PluginInfo], tuple[Any, PluginInfo]]:
-        # A built-in always keeps its name; between third parties the first
-        # distribution in alphabetical order wins, so the choice is stable.
-        if second[1].builtin and not first[1].builtin:
-            return second, first
-        return first, second
 
     def exporters(self) -> dict[str, Any]:
         """Exporters by format name, in name order."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from array import array
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,10 +19,12 @@ import attrs
 
 from .dates import Date, parse_span
 from .errors import DateError
+from .fastpath import FastBuilder
 from .model import Era, Event, Location, Media, Source
 from .problems import Problem
 from .protocols import Document, Path
 from .suggest import did_you_mean
+from .validation import era_span_problem, extra_problem
 
 __all__ = [
     "ERA_FIELDS",
@@ -88,8 +91,9 @@ class FileContents:
     header: dict[str, Any]
     events: list[Event]
     eras: list[Era]
-    #: Where each event of ``events`` stands in the document (same order).
-    origins: list[Path]
+    #: Where each event of ``events`` stands in the document's ``events``
+    #: list (same order); an array of ints, small even for a million events.
+    indexes: array[int]
     problems: list[Problem]
     #: Ids of events that had problems and were left out, so links to them
     #: are not reported a second time as dangling.
@@ -295,122 +299,8 @@ def _owner_label(raw: Mapping[str, Any], index: int) -> str:
     return f"event #{index + 1}"
 
 
-_EVENT_KEYS = frozenset(EVENT_FIELDS)
-_SOURCE_KEYS = frozenset(SOURCE_FIELDS)
-_id_match = ID_PATTERN.fullmatch
-
-
-def _plain_texts(value: Any) -> tuple[str, ...] | None:
-    """A list of non-empty strings as a tuple, or None when anything is unusual."""
-    if value is None:
-        return ()
-    if type(value) is not list:
-        return None
-    for item in value:
-        if type(item) is not str or not item.strip():
-            return None
-    return tuple(value)
-
-
-def _plain_date(value: Any, zone: str | None) -> Date | None:
-    if type(value) is not str:
-        return None
-    try:
-        date = Date.parse(value)
-        return date.in_zone(zone) if date.is_local and zone is not None else date
-    except DateError:
-        return None
-
-
-def _fast_event(raw: Any, default_zone: str | None) -> Event | None:
-    """Build a well-formed event quickly; ``None`` sends it down the careful path.
-
-    Large timelines are almost all well-formed, and the careful path spends
-    most of its time preparing for problems that are not there.  Anything
-    unusual here (a missing field, a number where text belongs, a location,
-    media or extra) is simply left to the careful path, which gives the same
-    result for good data and the full diagnosis for bad.
-    """
-    if type(raw) is not dict or not raw.keys() <= _EVENT_KEYS:
-        return None
-    get = raw.get
-    event_id, title, start_raw = get("id"), get("title"), get("start")
-    if type(event_id) is not str or type(title) is not str or type(start_raw) is not str:
-        return None
-    if not title.strip() or _id_match(event_id) is None or "/" in start_raw:
-        return None
-    if "location" in raw or "media" in raw or "extra" in raw:
-        return None
-    zone = get("timezone")
-    if zone is not None:
-        if type(zone) is not str or check_zone(zone) is not None:
-            return None
-    else:
-        zone = default_zone
-    start = _plain_date(start_raw, zone)
-    if start is None or start.is_local:
-        return None
-    end_raw = get("end")
-    end: Date | None = None
-    ongoing = False
-    if end_raw is not None:
-        if end_raw == "..":
-            ongoing = True
-        else:
-            end = _plain_date(end_raw, zone)
-            if end is None or end.is_local:
-                return None
-    description = get("description", "")
-    group = get("group")
-    if type(description) is not str or (group is not None and type(group) is not str):
-        return None
-    tags = _plain_texts(get("tags"))
-    related = _plain_texts(get("related"))
-    if tags is None or related is None:
-        return None
-    sources: list[Source] = []
-    sources_raw = get("sources")
-    if sources_raw is not None:
-        if type(sources_raw) is not list:
-            return None
-        for item in sources_raw:
-            if type(item) is not dict or not item.keys() <= _SOURCE_KEYS:
-                return None
-            s_title, publisher, url, s_date = (
-                item.get("title"),
-                item.get("publisher"),
-                item.get("url"),
-                item.get("date"),
-            )
-            if (s_title is None and url is None) or not all(
-                v is None or type(v) is str for v in (s_title, publisher, url)
-            ):
-                return None
-            date = None
-            if s_date is not None:
-                date = _plain_date(s_date, zone)
-                if date is None or date.is_local:
-                    return None
-            sources.append(Source(title=s_title, publisher=publisher, url=url, date=date))
-    return Event(
-        id=event_id,
-        title=title,
-        start=start,
-        end=end,
-        ongoing=ongoing,
-        timezone=get("timezone"),
-        description=description,
-        tags=tags,
-        group=group,
-        sources=tuple(sources),
-        related=related,
-    )
-
-
 def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) -> Event | None:
-    fast = _fast_event(raw, default_zone)
-    if fast is not None:
-        return fast
+    """The careful path: every field checked, every problem recorded."""
     base: Path = ("events", index)
     if not isinstance(raw, Mapping):
         ctx.add(
@@ -443,12 +333,9 @@ def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) 
     if extra_raw is not None:
         checked = b.mapping(extra_raw, ("extra",))
         if checked is not None:
-            bad = _first_non_json(checked)
+            bad = extra_problem(checked)
             if bad is not None:
-                b.problem(
-                    ("extra",) + bad[0],
-                    f"holds {_type_name(bad[1])}; extra takes text, numbers, true/false, null, lists and mappings",
-                )
+                b.problem(("extra",) + bad[0], bad[1])
             else:
                 extra = checked
     if not b.ok or start is None or event_id is None or title is None:
@@ -469,26 +356,6 @@ def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) 
         related=related,
         extra=extra,
     )
-
-
-def _first_non_json(value: Any, path: tuple[str | int, ...] = ()) -> tuple[tuple[str | int, ...], Any] | None:
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return None
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                return path + (str(key),), key
-            found = _first_non_json(item, path + (key,))
-            if found:
-                return found
-        return None
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            found = _first_non_json(item, path + (i,))
-            if found:
-                return found
-        return None
-    return path, value
 
 
 def _build_location(b: _Builder, raw: Any) -> Location | None:
@@ -565,10 +432,17 @@ def _build_era(ctx: _Context, raw: Any, index: int, zone: str | None) -> Era | N
     start, end, ongoing = b.span(raw, zone)
     if start is not None and end is None and not ongoing and raw.get("end") is None:
         b.problem(("end",), "is required for an era", hint="use '..' for an era that goes on")
+    span_problem = era_span_problem(start, end) if start is not None else None
+    if span_problem:
+        b.problem(("end",), span_problem)
     description = b.text(raw.get("description"), ("description",)) or ""
     if not b.ok or title is None or start is None:
         return None
     return Era(title=title, start=start, end=end, ongoing=ongoing, description=description)
+
+
+#: How many events go by between two calls of ``build_file``'s ``progress``.
+PROGRESS_STEP = 4096
 
 
 def build_file(
@@ -576,24 +450,31 @@ def build_file(
     source: str,
     *,
     default_zone: str | None = None,
-    on_event: Callable[[], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    consume: bool = False,
+    fast: FastBuilder | None = None,
 ) -> FileContents:
     """Build the model objects of one file, collecting every problem.
 
     ``default_zone`` resolves local times when the file sets no zone of its
-    own (the zone of an earlier file in the same run).
+    own (the zone of an earlier file in the same run).  ``progress(done,
+    total)`` is called every :data:`PROGRESS_STEP` events and at the end.
+    With ``consume=True`` each raw event is dropped from the document as
+    soon as it is built, so a big file never holds both forms in full.
+    ``fast`` shares a :class:`FastBuilder` (and its shared values) between
+    the files of one run.
     """
     ctx = _Context(document, source)
     content = document.content
     header: dict[str, Any] = {}
     events: list[Event] = []
     eras: list[Era] = []
-    origins: list[Path] = []
+    indexes: array[int] = array("q")
     failed_ids: list[str] = []
     if not isinstance(content, Mapping):
         what = "empty" if content is None else f"{_type_name(content)}"
         ctx.add((), f"the file is {what}; expected a mapping with 'title' and 'events'", owner=None, field=None)
-        return FileContents(source, header, events, eras, origins, ctx.problems)
+        return FileContents(source, header, events, eras, indexes, ctx.problems)
     b = _Builder(ctx, (), "timeline")
     b.unknown_keys(content, TIMELINE_FIELDS)
     timeline_id = b.text(content.get("id"), ("id",))
@@ -629,18 +510,40 @@ def build_file(
             b.problem(
                 ("events",),
                 "is missing",
-                hint="a timeline file lists its events under 'events' (it may be an empty list)",
+                hint="a timeline file lists its events under 'events'; the list may be empty",
             )
     elif isinstance(raw_events, list):
-        for i, raw in enumerate(raw_events):
-            event = _build_event(ctx, raw, i, zone)
-            if event is not None:
-                events.append(event)
-                origins.append(("events", i))
-            elif isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
-                failed_ids.append(raw["id"])
-            if on_event is not None:
-                on_event()
+        _build_events(ctx, raw_events, zone, events, indexes, failed_ids, progress, consume, fast)
     else:
         b.problem(("events",), f"expected a list of events, got {_type_name(raw_events)}")
-    return FileContents(source, header, events, eras, origins, ctx.problems, failed_ids)
+    return FileContents(source, header, events, eras, indexes, ctx.problems, failed_ids)
+
+
+def _build_events(
+    ctx: _Context,
+    raw_events: list[Any],
+    zone: str | None,
+    events: list[Event],
+    indexes: array[int],
+    failed_ids: list[str],
+    progress: Callable[[int, int], None] | None,
+    consume: bool,
+    fast: FastBuilder | None,
+) -> None:
+    """The loop over a file's events: fast path first, careful path for the rest."""
+    quick = (fast or FastBuilder(ID_PATTERN.fullmatch, check_zone)).event
+    total = len(raw_events)
+    append, mark = events.append, indexes.append
+    for start in range(0, total, PROGRESS_STEP):
+        for i in range(start, min(start + PROGRESS_STEP, total)):
+            raw = raw_events[i]
+            if consume:
+                raw_events[i] = None  # the raw dict goes as soon as it is built
+            event = quick(raw, zone) or _build_event(ctx, raw, i, zone)
+            if event is not None:
+                append(event)
+                mark(i)
+            elif isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+                failed_ids.append(raw["id"])
+        if progress is not None:
+            progress(min(start + PROGRESS_STEP, total), total)

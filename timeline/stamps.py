@@ -7,6 +7,7 @@ helpers derive both from the data instead.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 import uuid
@@ -17,7 +18,7 @@ from .dates import Date
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Timeline
 
-__all__ = ["UID_NAMESPACE", "data_timestamp", "event_uid", "export_date", "source_date_epoch"]
+__all__ = ["UID_NAMESPACE", "data_timestamp", "event_uid", "event_uid_text", "export_date", "source_date_epoch"]
 
 #: Namespace of the UUIDs :func:`event_uid` makes. Never change it: calendar
 #: clients match re-imported events by UID.
@@ -68,3 +69,22 @@ def export_date() -> Date:
 def event_uid(timeline_id: str, event_id: str) -> uuid.UUID:
     """A UUID for an event that is the same on every export and machine."""
     return uuid.uuid5(UID_NAMESPACE, f"{timeline_id}/{event_id}")
+
+
+_NAMESPACE_BYTES = UID_NAMESPACE.bytes
+
+
+def event_uid_text(timeline_id: str, event_id: str) -> str:
+    """``str(event_uid(timeline_id, event_id))``, several times cheaper.
+
+    Exporters writing a UID per event on large timelines want the text, not a
+    :class:`uuid.UUID` (building one costs more than the hashing).  This is
+    RFC 4122's name-based SHA-1 UUID spelled out: the first 16 octets of
+    SHA-1(namespace + name), with the version (5) and variant (10) bits set.
+    """
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + f"{timeline_id}/{event_id}".encode(),
+                                        usedforsecurity=False).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"

@@ -7,7 +7,11 @@ earlier, while reading (:mod:`timeline.schema`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import datetime as _dt
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from .dates import Date
@@ -16,7 +20,15 @@ from .model import Era, Event, Timeline
 from .problems import Problem
 from .suggest import did_you_mean
 
-__all__ = ["find_problems", "validate"]
+__all__ = [
+    "MAX_EXTRA_DEPTH",
+    "MAX_EXTRA_VALUES",
+    "era_span_problem",
+    "extra_problem",
+    "find_problems",
+    "is_plain_data",
+    "validate",
+]
 
 #: Where an event was read from: (file, line), either may be unknown.
 Locator = Callable[[Event, str], tuple[str | None, int | None]]
@@ -26,13 +38,120 @@ def _no_location(event: Event, field: str) -> tuple[str | None, int | None]:
     return None, None
 
 
+#: The common shape (http(s), a plain ASCII host, printable rest), accepted
+#: without ``urlsplit``: a big timeline checks one URL per source.
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?")
+
+
 def is_web_url(url: str) -> bool:
     """True for an absolute http(s) URL with a host."""
+    if _PLAIN_WEB_URL.fullmatch(url):
+        return True
     try:
         parts = urlsplit(url.strip())
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+#: How deep ``extra`` may nest.  Plain data for plugins never needs more, and
+#: a limit keeps every consumer (exporters, ``json``) clear of recursion limits.
+MAX_EXTRA_DEPTH = 64
+#: How many values one event's ``extra`` may hold, counting each use of a YAML
+#: alias again: a few lines of aliases can otherwise stand for billions of values.
+MAX_EXTRA_VALUES = 100_000
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, _dt.date):
+        return "a date (quote it to keep it as text)"
+    return type(value).__name__
+
+
+_SCALARS = (str, bool, int)
+
+
+def is_plain_data(value: Any) -> bool:
+    """Whether ``value`` is plain JSON data within the limits of ``extra`` (see :func:`extra_problem`).
+
+    The quick yes/no that well-formed input takes; iterative, so deep or
+    aliased input costs bounded time and never hits the recursion limit.
+    """
+    stack: list[tuple[int, Any]] = [(0, value)]
+    pop, push = stack.pop, stack.append
+    seen = 0
+    while stack:
+        depth, item = pop()
+        seen += 1
+        if seen > MAX_EXTRA_VALUES or depth > MAX_EXTRA_DEPTH:
+            return False
+        kind = type(item)
+        if item is None or kind in _SCALARS:
+            continue
+        if kind is float:
+            if not math.isfinite(item):
+                return False
+        elif kind is dict or kind is list or isinstance(item, (Mapping, list, tuple)):
+            depth += 1
+            if isinstance(item, Mapping):
+                for key, child in item.items():
+                    if type(key) is not str:
+                        return False
+                    push((depth, child))
+            else:
+                for child in item:
+                    push((depth, child))
+        else:
+            return False
+    return True
+
+
+def extra_problem(extra: Mapping[str, Any]) -> tuple[tuple[str | int, ...], str] | None:
+    """The first value of ``extra`` that is not plain JSON data: (path inside ``extra``, message).
+
+    Plain data is text, finite numbers, true/false, null, lists and mappings
+    with text keys, within :data:`MAX_EXTRA_DEPTH` and :data:`MAX_EXTRA_VALUES`.
+    The walk is iterative and stops at the first problem, so hostile input
+    (deep nesting, alias bombs) costs bounded time and no recursion.
+    """
+    if is_plain_data(extra):
+        return None
+    allowed = "extra takes text, numbers, true/false, null, lists and mappings"
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), extra)]
+    seen = 0
+    while stack:
+        path, value = stack.pop()
+        seen += 1
+        if seen > MAX_EXTRA_VALUES:
+            return (), f"holds more than {MAX_EXTRA_VALUES:,} values (counting each use of a YAML alias)"
+        if len(path) > MAX_EXTRA_DEPTH:
+            return path[:1], f"is nested more than {MAX_EXTRA_DEPTH} levels deep"
+        if value is None or isinstance(value, (str, bool, int)):
+            continue
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                shown = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+                return path, f"holds {shown}, which JSON cannot represent; numbers in extra must be finite"
+            continue
+        if isinstance(value, Mapping):
+            items = list(value.items())
+            for key, _ in items:
+                if not isinstance(key, str):
+                    return path + (str(key),), f"has a key that is {_kind(key)}, not text; quote the key"
+            stack.extend((path + (key,), item) for key, item in reversed(items))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((path + (i,), item) for i, item in reversed(list(enumerate(value))))
+        else:
+            return path, f"holds {_kind(value)}; {allowed}"
+    return None
 
 
 def _ends_before_start(start: Date, end: Date) -> bool:
@@ -45,6 +164,11 @@ def _span_problem(start: Date, end: Date | None) -> str | None:
     if end is not None and _ends_before_start(start, end):
         return f"ends ({end.isoformat()}) before it starts ({start.isoformat()})"
     return None
+
+
+def era_span_problem(start: Date, end: Date | None) -> str | None:
+    """Why an era's ``end`` is wrong (it ends before it starts), or ``None``."""
+    return _span_problem(start, end)
 
 
 def _event_problems(event: Event) -> Iterable[tuple[str, str]]:
@@ -87,6 +211,7 @@ def find_problems(
         file, line = locate(event, field)
         problems.append(Problem(message, file=file, line=line, event=f"event {event.id!r}", field=field))
 
+    excused = set(also_known)
     first_seen: dict[str, Event] = {}
     for event in events:
         earlier = first_seen.get(event.id)
@@ -96,10 +221,12 @@ def find_problems(
             report(event, "id", f"duplicate id: {event.id!r} is already used{where}")
         else:
             first_seen[event.id] = event
+            if event.id in excused:
+                # The other event was left out for problems of its own; the clash is a mistake too.
+                report(event, "id", f"duplicate id: {event.id!r} is also used by an event with other problems")
         for field, message in _event_problems(event):
             report(event, field, message)
     known = first_seen.keys()
-    excused = set(also_known)
     for event in events:
         for i, other in enumerate(event.related):
             if other not in known and other != event.id and other not in excused:
@@ -114,6 +241,12 @@ def find_problems(
 def validate(timeline: Timeline) -> Timeline:
     """Return ``timeline`` unchanged, or raise :class:`InvalidTimelineError` listing every problem."""
     problems = find_problems(timeline.events, timeline.eras)
+    for event in timeline.events:
+        found = extra_problem(event.extra)
+        if found is not None:
+            path, message = found
+            field = "extra" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+            problems.append(Problem(message, event=f"event {event.id!r}", field=field))
     if problems:
         raise InvalidTimelineError(problems)
     return timeline

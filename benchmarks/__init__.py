@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic timelines they run on (see README.md)."""
