@@ -108,6 +108,33 @@ def event_to_data(event: Event, default_zone: str | None = None) -> dict[str, An
     return out
 
 
+_encode_scalar = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def indented_json(value: Any, pad: str, depth: int = 0) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=len(pad))``, as if nested ``depth`` levels deep.
+
+    The same text, several times faster: with ``indent`` the standard
+    library falls back to its pure-Python encoder for everything, while this
+    only walks the containers in Python and leaves each string and number to
+    the C encoder.
+    """
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        inner = "\n" + pad * (depth + 1)
+        items = [
+            inner + _encode_scalar(str(key)) + ": " + indented_json(item, pad, depth + 1) for key, item in value.items()
+        ]
+        return "{" + ",".join(items) + "\n" + pad * depth + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        inner = "\n" + pad * (depth + 1)
+        return "[" + ",".join(inner + indented_json(item, pad, depth + 1) for item in value) + "\n" + pad * depth + "]"
+    return _encode_scalar(value)
+
+
 class JsonExporter:
     name = "json"
     extensions = (".json",)
@@ -127,12 +154,11 @@ class JsonExporter:
     def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
         indent: int = options.get("indent", 2)
         if indent:
+            pad, sep, nl = " " * indent, ": ", "\n"
 
             def dump(value: Any, depth: int) -> str:
-                text = json.dumps(value, ensure_ascii=False, indent=indent)
-                return text.replace("\n", "\n" + " " * (indent * depth))
+                return indented_json(value, pad, depth)
 
-            pad, sep, nl = " " * indent, ": ", "\n"
         else:
 
             def dump(value: Any, depth: int) -> str:

@@ -76,6 +76,22 @@ def _links(text: str) -> list[str]:
     return [target for target in found if not _SCHEME.match(target) and not target.startswith(("#", "/"))]
 
 
+def github_slug(value: str, separator: str = "-") -> str:
+    """A heading's anchor as GitHub makes it, so one link works in the repository and on the site.
+
+    Python-Markdown's default collapses runs of separators ("TZID + VTIMEZONE"
+    gives "tzid-vtimezone"); GitHub keeps one per space ("tzid--vtimezone").
+    tests/test_docs.py checks the links with the same rule.
+    """
+    return re.sub(r"[^\w\- ]", "", value.strip().lower()).replace(" ", separator)
+
+
+def on_config(config: Any) -> Any:
+    """Make heading anchors match GitHub's."""
+    config["mdx_configs"].setdefault("toc", {})["slugify"] = github_slug
+    return config
+
+
 def on_files(files: Files, config: Any) -> Files:
     """Add the repository files linked from the pages (and from those, for Markdown)."""
     queue = [file.src_uri for file in files.documentation_pages()]

@@ -15,6 +15,7 @@ from strategies import spans
 import timeline
 from timeline import Timeline
 from timeline.testing import (
+    GARBAGE,
     HOSTILE_STRINGS,
     ExporterConformance,
     ReaderConformance,
@@ -103,10 +104,17 @@ def _parse_html(data: bytes) -> _Tags:
 class TestTimelineJsPageExporter(ExporterConformance):
     format_name = "timelinejs-html"
     large_size = 2_000
+    _baselines: dict[str, _Tags] = {}  # noqa: RUF012 - a cache shared by the test instances
+
+    def _baseline(self) -> _Tags:
+        """The page's own structure, from a timeline with nothing hostile in it."""
+        if "one-event" not in self._baselines:
+            self._baselines["one-event"] = _parse_html(self.export_bytes(corpus()["one-event"]))
+        return self._baselines["one-event"]
 
     def check_output(self, timeline: Timeline, data: bytes) -> None:
         page = _parse_html(data)
-        baseline = _parse_html(self.export_bytes(corpus()["one-event"]))
+        baseline = self._baseline()
         assert page.tags.count("script") == baseline.tags.count("script"), "data text became a <script>"
         assert {"img", "iframe", "object", "textarea"}.isdisjoint(page.tags), "data text became HTML elements"
         assert page.handlers == [], f"event handler attributes from data: {page.handlers}"
@@ -203,3 +211,184 @@ def test_random_timelines_export_or_fail_cleanly(name, tl):
             assert crash is None or isinstance(crash, timeline.TimelineError), f"{name} crashed: {exc}"
             return
         assert timeline.export(tl, name) == first
+
+
+# --- the kit fails exporters and readers that break their contract ------------------------------
+
+_FAILS = (AssertionError, pytest.fail.Exception)
+
+
+class _Good:
+    name = "good"
+    extensions = (".good",)
+    media_type = "text/plain; charset=utf-8"
+    description = "Event ids"
+    options = (timeline.Option("upper", "Capitals", type="bool", default=False),)
+
+    def write(self, tl, stream, options):
+        for event in tl.events:
+            stream.write((event.id.upper() if options["upper"] else event.id).encode() + b"\n")
+
+
+def _kit(exporter):
+    class Kit(ExporterConformance):
+        pass
+
+    Kit.exporter = exporter
+    return Kit()
+
+
+def _variant(**changes):
+    exporter = _Good()
+    for name, value in changes.items():
+        setattr(exporter, name, value)
+    return exporter
+
+
+def test_the_kit_passes_a_good_exporter():
+    kit = _kit(_Good())
+    kit.test_declared_attributes()
+    kit.test_options_are_valid()
+    for case in corpus():
+        kit.test_writes_bytes(case)
+        kit.test_deterministic(case)
+    kit.test_independent_of_tz_and_locale()
+    kit.test_declared_option_values()
+    kit.test_unknown_option_rejected()
+    kit.test_found_by_name_through_export()
+
+
+@pytest.mark.parametrize(
+    ("changes", "test"),
+    [
+        ({"name": "Good"}, "test_declared_attributes"),
+        ({"name": "good_one"}, "test_declared_attributes"),
+        ({"extensions": ".good"}, "test_declared_attributes"),
+        ({"extensions": ("good",)}, "test_declared_attributes"),
+        ({"media_type": "plain text"}, "test_declared_attributes"),
+        ({"description": "two\nlines"}, "test_declared_attributes"),
+        ({"options": (timeline.Option("n", "a number", type="int", default="x"),)}, "test_options_are_valid"),
+        ({"options": (timeline.Option("Bad-Name", "h"),)}, "test_options_are_valid"),
+        ({"options": ("not an option",)}, "test_options_are_valid"),
+    ],
+)
+def test_the_kit_fails_bad_declarations(changes, test):
+    with pytest.raises(_FAILS):
+        getattr(_kit(_variant(**changes)), test)()
+
+
+class _WritesText(_Good):
+    def write(self, tl, stream, options):
+        stream.write("text, not bytes")
+
+
+class _Crashes(_Good):
+    def write(self, tl, stream, options):
+        raise KeyError("oops")
+
+
+class _ClosesStream(_Good):
+    def write(self, tl, stream, options):
+        super().write(tl, stream, options)
+        stream.close()
+
+
+class _Counter(_Good):
+    calls = 0
+
+    def write(self, tl, stream, options):
+        type(self).calls += 1
+        stream.write(f"run {type(self).calls}\n".encode())
+
+
+class _Latin1(_Good):
+    def write(self, tl, stream, options):
+        stream.write(tl.title.encode("latin-1", "replace") + b"\xe9\n")
+
+
+class _LocalTime(_Good):
+    def write(self, tl, stream, options):
+        import time
+
+        stream.write(time.strftime("%z", time.localtime(0)).encode())
+
+
+class _Silent(_Good):
+    def write(self, tl, stream, options):
+        pass
+
+
+class _Refuses(_Good):
+    def write(self, tl, stream, options):
+        raise timeline.ExportError("cannot do that")
+
+
+@pytest.mark.parametrize(
+    ("exporter", "test", "args"),
+    [
+        (_WritesText(), "test_writes_bytes", ("one-event",)),
+        (_Crashes(), "test_writes_bytes", ("one-event",)),
+        (_Crashes(), "test_only_timeline_errors", ("unsafe-urls",)),
+        (_ClosesStream(), "test_writes_bytes", ("one-event",)),
+        (_Counter(), "test_deterministic", ("one-event",)),
+        (_Latin1(), "test_writes_bytes", ("scripts",)),
+        (_LocalTime(), "test_independent_of_tz_and_locale", ()),
+        (_Silent(), "test_writes_bytes", ("one-event",)),
+        (_Refuses(), "test_writes_bytes", ("bce",)),
+    ],
+)
+def test_the_kit_fails_bad_behaviour(exporter, test, args):
+    with pytest.raises(_FAILS):
+        getattr(_kit(exporter), test)(*args)
+
+
+def test_may_refuse_lets_a_format_decline_what_it_cannot_represent():
+    kit = _kit(_Refuses())
+    type(kit).may_refuse = ("bce",)
+    kit.test_writes_bytes("bce")
+    with pytest.raises(_FAILS):
+        kit.test_writes_bytes("one-event")
+
+
+def test_unordered_extra_is_caught():
+    class KeysInOrder(_Good):
+        def write(self, tl, stream, options):
+            for event in tl.events:
+                stream.write(",".join(event.extra).encode() + b"\n")
+
+    with pytest.raises(_FAILS):
+        _kit(KeysInOrder()).test_independent_of_input_order("sources-media-locations")
+
+
+def test_check_output_hook_sees_every_output():
+    seen = []
+
+    class Kit(ExporterConformance):
+        exporter = _Good()
+
+        def check_output(self, tl, data):
+            seen.append(tl.id)
+
+    Kit().test_writes_bytes("hostile")
+    Kit().test_large_timeline()
+    assert seen == ["hostile", "large-10000"]
+
+
+class _BadReader:
+    name = "bad"
+    extensions = (".bad",)
+    description = "Crashes on garbage"
+
+    def read(self, data, source):
+        return timeline.Document(json.loads(data))
+
+
+def test_the_reader_kit_fails_a_reader_that_leaks_exceptions():
+    class Kit(ReaderConformance):
+        reader = _BadReader()
+        samples = (b'{"id": "t", "title": "T", "events": []}',)
+
+    Kit().test_declared_attributes()
+    Kit().test_samples_load()
+    with pytest.raises(_FAILS):
+        Kit().test_garbage_gives_read_error(GARBAGE.index(b"\x00"))

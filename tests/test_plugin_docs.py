@@ -304,15 +304,12 @@ def test_plugin_page_runs(page: Path, tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def wheel_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding a wheel of this checkout, for ``pip --find-links``."""
-    out = tmp_path_factory.mktemp("wheels")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-        check=True,
-        timeout=600,
-    )
-    assert list(out.glob("timeline_events-*.whl"))
-    return out
+    """A folder holding only a wheel of this checkout, for ``pip --find-links``."""
+    from venvs import timeline_wheel  # tests/venvs.py: the wheel is built once per session
+
+    wheel = timeline_wheel(tmp_path_factory)
+    assert [path.name for path in wheel.parent.iterdir()] == [wheel.name]
+    return wheel.parent
 
 
 @pytest.mark.slow
