@@ -247,6 +247,8 @@ def run_size(
         if not found.ok:
             raise RuntimeError(f"timeline check {path} failed: {found.stderr.strip()[-400:]}")
         keep(f"cli: check {fmt}", found)
+    if count > args.all_exporters_max:
+        names = [name for name in names if name in args.big_exporters]
     for name in names:
         found = measure([*tl, "export", source, "-f", name, "-o", str(out)])
         if not found.ok:
@@ -406,11 +408,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--yaml-max", default="1M", help="largest size with a YAML file")
     parser.add_argument("--toml-max", default="100k", help="largest size with a TOML file")
     parser.add_argument("--icalendar-max", default="100k", help="largest size for the icalendar baseline")
+    parser.add_argument("--all-exporters-max", default="1M", help="above this size, only --big-exporters run")
+    parser.add_argument(
+        "--big-exporters", default="ical,json,markdown", help="the exporters run above --all-exporters-max"
+    )
     parser.add_argument("--data-dir", type=Path, default=default_data_dir(), help="where generated files are kept")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument("--update-docs", action="store_true", help=f"replace the table in {DOCS.relative_to(ROOT)}")
     args = parser.parse_args(argv)
-    for option in ("api_max", "yaml_max", "toml_max", "icalendar_max"):
+    args.big_exporters = args.big_exporters.split(",")
+    for option in ("api_max", "yaml_max", "toml_max", "icalendar_max", "all_exporters_max"):
         setattr(args, option, parse_size(getattr(args, option)))
     sizes = sorted(parse_size(s) for s in args.sizes.split(","))
     names = args.exporters.split(",") if args.exporters else exporters()

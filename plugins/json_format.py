@@ -109,29 +109,34 @@ def event_to_data(event: Event, default_zone: str | None = None) -> dict[str, An
 
 
 _encode_scalar = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode_text = json.encoder.encode_basestring  # what the encoder above uses for text
 
 
 def indented_json(value: Any, pad: str, depth: int = 0) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=len(pad))``, as if nested ``depth`` levels deep.
 
-    The same text, several times faster: with ``indent`` the standard
-    library falls back to its pure-Python encoder for everything, while this
-    only walks the containers in Python and leaves each string and number to
-    the C encoder.
+    The same text, faster: with ``indent`` the standard library falls back
+    to its pure-Python encoder for everything, while this only walks the
+    containers in Python and leaves each string and number to the C encoder.
     """
-    if isinstance(value, Mapping):
+    kind = type(value)
+    if kind is str:
+        return _encode_text(value)
+    if kind is dict or (kind is not list and isinstance(value, Mapping)):
         if not value:
             return "{}"
         inner = "\n" + pad * (depth + 1)
+        deeper = depth + 1
         items = [
-            inner + _encode_scalar(str(key)) + ": " + indented_json(item, pad, depth + 1) for key, item in value.items()
+            inner + _encode_text(str(key)) + ": " + indented_json(item, pad, deeper) for key, item in value.items()
         ]
         return "{" + ",".join(items) + "\n" + pad * depth + "}"
-    if isinstance(value, (list, tuple)):
+    if kind is list or kind is tuple:
         if not value:
             return "[]"
         inner = "\n" + pad * (depth + 1)
-        return "[" + ",".join(inner + indented_json(item, pad, depth + 1) for item in value) + "\n" + pad * depth + "]"
+        deeper = depth + 1
+        return "[" + ",".join([inner + indented_json(item, pad, deeper) for item in value]) + "\n" + pad * depth + "]"
     return _encode_scalar(value)
 
 

@@ -2,11 +2,97 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import re
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import timeline
 from timeline import Document, ReadError, decode_text
+
+T = TypeVar("T")
+_STACK_LOCK = threading.Lock()
+
+
+#: PyYAML's C composer recurses once per nesting level in C, below Python's
+#: recursion limit, so a deep enough document would crash the interpreter
+#: instead of raising.  Depth is therefore bounded before composing: a
+#: document that may nest deeper than ``_SAFE_IN_PLACE`` is composed in a
+#: thread with a stack sized for it, or, past ``_THREAD_LIMIT``, measured
+#: exactly and refused beyond ``MAX_DEPTH`` (a timeline nests a few levels;
+#: ``extra`` is limited to 64).
+MAX_DEPTH = 1_000
+_SAFE_IN_PLACE = 2_000
+_THREAD_LIMIT = 10_000
+#: Stack bytes reserved per level in a worker thread (measured: 200-400).
+_STACK_PER_LEVEL = 1024
+_SHORT_PREFIX = 999  # block depth assumed when no line starts with a longer run of indentation/indicators
+_LONG_PREFIX = re.compile(rf"^[ ?:\-]{{{_SHORT_PREFIX + 1},}}", re.MULTILINE)
+
+
+def _depth_bound(text: str) -> int:
+    """A cheap upper bound on the nesting depth of a YAML text.
+
+    Flow collections open with ``[`` or ``{``; block collections nest by
+    indentation or by compact indicators (``- - x``) before a line's content.
+    """
+    flow = text.count("[") + text.count("{")
+    block = max((len(m.group()) for m in _LONG_PREFIX.finditer(text)), default=_SHORT_PREFIX)
+    return flow + block + 1
+
+
+def _exact_depth(text: str, yaml: Any) -> int:
+    """The nesting depth, from the C parser's event stream (no recursion)."""
+    parser = yaml.CSafeLoader(text)
+    depth = deepest = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                deepest = max(deepest, depth)
+                if deepest > MAX_DEPTH:
+                    break  # deep enough to refuse; parsing on can be slow (quadratic in libyaml)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    finally:
+        parser.dispose()
+    return deepest
+
+
+def _run_deep(function: Callable[[], T], text: str, yaml: Any) -> T:
+    """Run ``function`` (which composes ``text``) with a stack deep enough for it."""
+    if not hasattr(yaml, "CSafeLoader"):
+        return function()  # the pure-Python loader raises RecursionError instead of crashing
+    bound = _depth_bound(text)
+    if bound <= _SAFE_IN_PLACE:
+        return function()
+    if bound > _THREAD_LIMIT:
+        bound = _exact_depth(text, yaml)  # may raise a YAMLError: reported like any syntax error
+        if bound > MAX_DEPTH:
+            raise ReadError(f"invalid YAML: nested more than {MAX_DEPTH:,} levels deep")
+        if bound <= _SAFE_IN_PLACE:
+            return function()
+    outcome: list[Any] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, function()))
+        except BaseException as exc:  # handed back to the calling thread
+            outcome.append((False, exc))
+
+    with _STACK_LOCK:
+        previous = threading.stack_size(bound * _STACK_PER_LEVEL + (16 << 20))
+        try:
+            worker = threading.Thread(target=target, name="yaml-compose")
+            worker.start()
+        finally:
+            threading.stack_size(previous)
+    worker.join()
+    succeeded, value = outcome[0]
+    if not succeeded:
+        raise value
+    return value  # type: ignore[no-any-return]
 
 
 class YamlReader:
@@ -20,7 +106,7 @@ class YamlReader:
         text = decode_text(data)
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
-            content = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+            content = _run_deep(lambda: yaml.load(text, Loader=loader), text, yaml)  # noqa: S506 - a safe loader
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or exc.context or "invalid YAML"
@@ -35,6 +121,8 @@ class YamlReader:
             raise ReadError(f"invalid YAML: {first}") from None
         except RecursionError:
             raise ReadError("invalid YAML: nested too deeply") from None
+        except ReadError:
+            raise
         except ValueError as exc:  # PyYAML building an unquoted date such as 2024-13-45
             raise ReadError(f"invalid YAML value: {exc} (quote dates: start: '2024-06-19')") from None
         return Document(content, locate=_Locator(text))
@@ -51,7 +139,8 @@ class _Locator:
         import yaml
 
         if self._root is None:
-            self._root = yaml.compose(self._text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            self._root = _run_deep(lambda: yaml.compose(self._text, Loader=loader), self._text, yaml)
         node = self._root
         for part in path:
             node = _child(node, part)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import pty
 import select
 import subprocess
 import sys
@@ -135,6 +134,8 @@ def test_no_progress_when_not_a_terminal_or_small() -> None:
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_cli_shows_progress_on_a_real_terminal_only(tmp_path: Path) -> None:
+    import pty  # POSIX only
+
     source = tmp_path / "big.json"
     timeline.export(big_timeline(THRESHOLD + 500), "json", dest=source, indent=0)
     command = [sys.executable, "-m", "timeline", "export", str(source), "-o", str(tmp_path / "big.ics")]
