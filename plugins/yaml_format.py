@@ -19,11 +19,14 @@ _STACK_LOCK = threading.Lock()
 #: instead of raising.  Depth is therefore bounded before composing: a
 #: document that may nest deeper than ``_SAFE_IN_PLACE`` is composed in a
 #: thread with a stack sized for it, or, past ``_THREAD_LIMIT``, measured
-#: exactly and refused beyond ``MAX_DEPTH`` (a timeline nests a few levels;
-#: ``extra`` is limited to 64).
-MAX_DEPTH = 1_000
+#: exactly and refused beyond ``MAX_DEPTH`` (a timeline nests a few levels and
+#: ``extra`` is limited to 64, but up to ``MAX_DEPTH`` the schema can still say
+#: which event and field went wrong).  libyaml's parsing of deep flow
+#: collections is quadratic (10,000 levels: 0.5 s; 100,000: 45 s), which is
+#: what keeps the limits low.
+MAX_DEPTH = 20_000
 _SAFE_IN_PLACE = 2_000
-_THREAD_LIMIT = 10_000
+_THREAD_LIMIT = 20_000
 #: Stack bytes reserved per level in a worker thread (measured: 200-400).
 _STACK_PER_LEVEL = 1024
 _SHORT_PREFIX = 999  # block depth assumed when no line starts with a longer run of indentation/indicators

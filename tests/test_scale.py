@@ -124,10 +124,10 @@ def test_fast_path_builds_what_the_careful_path_builds(raw: dict[str, Any], zone
 def test_fast_path_knows_the_same_fields_as_the_schema() -> None:
     from timeline import fastpath, schema
 
-    assert fastpath._EVENT_KEYS == frozenset(schema.EVENT_FIELDS)
-    assert fastpath._SOURCE_KEYS == frozenset(schema.SOURCE_FIELDS)
-    assert fastpath._LOCATION_KEYS == frozenset(schema.LOCATION_FIELDS)
-    assert fastpath._MEDIA_KEYS == frozenset(schema.MEDIA_FIELDS)
+    assert frozenset(schema.EVENT_FIELDS) == fastpath._EVENT_KEYS
+    assert frozenset(schema.SOURCE_FIELDS) == fastpath._SOURCE_KEYS
+    assert frozenset(schema.LOCATION_FIELDS) == fastpath._LOCATION_KEYS
+    assert frozenset(schema.MEDIA_FIELDS) == fastpath._MEDIA_KEYS
 
 
 def test_fast_path_takes_the_generated_events() -> None:
