@@ -217,6 +217,8 @@ def stalled_export(kit_env, big_timeline, tmp_path) -> Iterator[tuple[subprocess
         env=kit_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        # a test run started in the background inherits SIGINT ignored, and Python then keeps ignoring it
+        preexec_fn=_default_sigint,
     )
     try:
         deadline = time.monotonic() + HANG_GUARD
@@ -231,6 +233,10 @@ def stalled_export(kit_env, big_timeline, tmp_path) -> Iterator[tuple[subprocess
         proc.wait()
         if proc.stderr:
             proc.stderr.close()
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _open_temporaries(pid: int, folder: Path) -> list[str]:
