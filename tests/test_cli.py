@@ -144,6 +144,23 @@ def test_help_imports_nothing_heavy(args):
         assert heavy not in imported, f"--help imported {heavy}"
 
 
+def test_markdown_export_of_the_sample_imports_no_package_metadata(tmp_path):
+    """Issue 7 (e): the entry-point scan reads ``entry_points.txt`` itself (see ``timeline/registry.py``)."""
+    environ = {k: v for k, v in os.environ.items() if k != "TIMELINE_PLUGINS"}
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "timeline", "export", "-f", "markdown"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # no timeline.yaml here: the bundled sample is read
+        env=environ,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("#")
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
+    for heavy in ("importlib.metadata", "email", "secrets", "tempfile"):
+        assert heavy not in imported, f"export -f markdown imported {heavy}"
+
+
 def test_plugins_listing_json(runner):
     data = json.loads(run(runner, "plugins", "--json").stdout)
     names = {d["name"] for d in data}

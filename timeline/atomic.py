@@ -16,8 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -68,7 +66,7 @@ def _anonymous_file(directory: Path) -> int | None:
 
 def _give_name(fd: int, directory: Path, name: str) -> str:
     """Link the nameless file ``fd`` into ``directory`` under a temporary name; return the path."""
-    base = f"{_prefix(name)}{secrets.token_hex(4)}.tmp"
+    base = f"{_prefix(name)}{os.urandom(4).hex()}.tmp"
     dir_fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         # A directory fd makes os.link use linkat(), which can follow the /proc link to the file.
@@ -101,6 +99,8 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     named: str | None = None
     fd = _anonymous_file(directory)
     if fd is None:
+        import tempfile  # only where there is no O_TMPFILE; it costs a few ms to import
+
         fd, named = tempfile.mkstemp(prefix=_prefix(target.name), suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as stream:

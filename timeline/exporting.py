@@ -8,7 +8,6 @@ import warnings
 from collections.abc import Mapping
 from typing import IO, Any
 
-from .atomic import atomic_output
 from .errors import ExportError, TimelineError
 from .model import Timeline
 from .options import resolve_options
@@ -91,6 +90,8 @@ def export(
         run_exporter(exporter, timeline, buffer, resolved, registry=registry)
         return buffer.getvalue()
     if isinstance(dest, (str, os.PathLike)):
+        from .atomic import atomic_output
+
         try:
             with atomic_output(dest) as stream:
                 run_exporter(exporter, timeline, stream, resolved, registry=registry, where=repr(os.fspath(dest)))

@@ -7,7 +7,6 @@ helpers derive both from the data instead.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 import uuid
@@ -82,6 +81,8 @@ def event_uid_text(timeline_id: str, event_id: str) -> str:
     RFC 4122's name-based SHA-1 UUID spelled out: the first 16 octets of
     SHA-1(namespace + name), with the version (5) and variant (10) bits set.
     """
+    import hashlib  # here, not at the top: a few ms to import, and only iCalendar export needs it
+
     digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + f"{timeline_id}/{event_id}".encode(),
                                         usedforsecurity=False).digest()[:16])
     digest[6] = (digest[6] & 0x0F) | 0x50

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 __all__ = ["closest", "did_you_mean"]
@@ -18,6 +17,8 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
         return lowered[word.lower()]
     if len(options) > _MAX_FUZZY:
         return None  # fuzzy matching a huge list would cost more than the hint is worth
+    import difflib  # only when something is misspelt: not worth its import time on every run
+
     matches = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
     return lowered[matches[0]] if matches else None
 
