@@ -121,15 +121,6 @@ def test_fast_path_builds_what_the_careful_path_builds(raw: dict[str, Any], zone
         assert careful == fast
 
 
-def test_fast_path_knows_the_same_fields_as_the_schema() -> None:
-    from timeline import fastpath, schema
-
-    assert frozenset(schema.EVENT_FIELDS) == fastpath._EVENT_KEYS
-    assert frozenset(schema.SOURCE_FIELDS) == fastpath._SOURCE_KEYS
-    assert frozenset(schema.LOCATION_FIELDS) == fastpath._LOCATION_KEYS
-    assert frozenset(schema.MEDIA_FIELDS) == fastpath._MEDIA_KEYS
-
-
 def test_fast_path_takes_the_generated_events() -> None:
     builder = fast_builder()
     raws = list(generate.events(500))

@@ -20,31 +20,16 @@ from typing import Any, Generic, TypeVar
 
 from .dates import Date, parse_span
 from .errors import DateError
+from .fields import EVENT_FIELDS, LOCATION_FIELDS, MEDIA_FIELDS, SOURCE_FIELDS
 from .model import Event, Location, Media, Source
 from .validation import is_plain_data
 
 __all__ = ["FastBuilder"]
 
-_EVENT_KEYS = frozenset(
-    (
-        "id",
-        "title",
-        "start",
-        "end",
-        "timezone",
-        "description",
-        "tags",
-        "group",
-        "location",
-        "media",
-        "sources",
-        "related",
-        "extra",
-    )
-)
-_SOURCE_KEYS = frozenset(("title", "publisher", "url", "date"))
-_LOCATION_KEYS = frozenset(("name", "lat", "lon"))
-_MEDIA_KEYS = frozenset(("url", "caption", "credit"))
+_EVENT_KEYS = frozenset(EVENT_FIELDS)
+_SOURCE_KEYS = frozenset(SOURCE_FIELDS)
+_LOCATION_KEYS = frozenset(LOCATION_FIELDS)
+_MEDIA_KEYS = frozenset(MEDIA_FIELDS)
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

@@ -20,6 +20,14 @@ import attrs
 from .dates import Date, parse_span
 from .errors import DateError
 from .fastpath import FastBuilder
+from .fields import (
+    ERA_FIELDS,
+    EVENT_FIELDS,
+    LOCATION_FIELDS,
+    MEDIA_FIELDS,
+    SOURCE_FIELDS,
+    TIMELINE_FIELDS,
+)
 from .model import Era, Event, Location, Media, Source
 from .problems import Problem
 from .protocols import Document, Path
@@ -37,26 +45,6 @@ __all__ = [
     "slugify",
 ]
 
-TIMELINE_FIELDS = ("id", "title", "description", "updated", "timezone", "eras", "events")
-EVENT_FIELDS = (
-    "id",
-    "title",
-    "start",
-    "end",
-    "timezone",
-    "description",
-    "tags",
-    "group",
-    "location",
-    "media",
-    "sources",
-    "related",
-    "extra",
-)
-ERA_FIELDS = ("title", "start", "end", "description")
-LOCATION_FIELDS = ("name", "lat", "lon")
-MEDIA_FIELDS = ("url", "caption", "credit")
-SOURCE_FIELDS = ("title", "publisher", "url", "date")
 
 #: Ids are slugs, so they are safe in URLs, file names and anchors.
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?")

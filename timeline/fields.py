@@ -1,0 +1,35 @@
+"""The fields of each object in a timeline file, in documented order.
+
+One list serves the careful schema (unknown-key problems, did-you-mean)
+and the fast path (a key outside these sends an event the careful way).
+"""
+
+__all__ = [
+    "ERA_FIELDS",
+    "EVENT_FIELDS",
+    "LOCATION_FIELDS",
+    "MEDIA_FIELDS",
+    "SOURCE_FIELDS",
+    "TIMELINE_FIELDS",
+]
+
+TIMELINE_FIELDS = ("id", "title", "description", "updated", "timezone", "eras", "events")
+EVENT_FIELDS = (
+    "id",
+    "title",
+    "start",
+    "end",
+    "timezone",
+    "description",
+    "tags",
+    "group",
+    "location",
+    "media",
+    "sources",
+    "related",
+    "extra",
+)
+ERA_FIELDS = ("title", "start", "end", "description")
+LOCATION_FIELDS = ("name", "lat", "lon")
+MEDIA_FIELDS = ("url", "caption", "credit")
+SOURCE_FIELDS = ("title", "publisher", "url", "date")
