@@ -3,34 +3,26 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import timeline
 from timeline import Document, ReadError, decode_text
 
-T = TypeVar("T")
-_STACK_LOCK = threading.Lock()
-
-
-#: PyYAML's C composer recurses once per nesting level in C, below Python's
-#: recursion limit, so a deep enough document would crash the interpreter
-#: instead of raising.  Depth is therefore bounded before composing: a
-#: document that may nest deeper than ``_SAFE_IN_PLACE`` is composed in a
-#: thread with a stack sized for it, or, past ``_THREAD_LIMIT``, measured
-#: exactly and refused beyond ``MAX_DEPTH`` (a timeline nests a few levels and
-#: ``extra`` is limited to 64, but up to ``MAX_DEPTH`` the schema can still say
-#: which event and field went wrong).  libyaml's parsing of deep flow
-#: collections is quadratic (10,000 levels: 0.5 s; 100,000: 45 s), which is
-#: what keeps the limits low.
-MAX_DEPTH = 20_000
-_SAFE_IN_PLACE = 2_000
-_THREAD_LIMIT = 20_000
-#: Stack bytes reserved per level in a worker thread (measured: 200-400).
-_STACK_PER_LEVEL = 1024
-_SHORT_PREFIX = 999  # block depth assumed when no line starts with a longer run of indentation/indicators
+#: libyaml, as bundled with PyYAML 6.0.4 and newer, refuses a document nested
+#: 1,000 levels deep with a marked error, before its composer (which recurses
+#: in C) can overflow the stack: the C loader needs no guard of ours.
+LIBYAML_MAX_DEPTH = 999
+#: PyYAML's pure-Python loader (used where PyYAML was built without libyaml)
+#: composes recursively and raises RecursionError after a few hundred levels
+#: (measured: about 500 at Python's default limit).  Its parser is iterative,
+#: so depth is counted from the parser's events first and refused past this,
+#: with the line where the limit was crossed.  A timeline nests a few levels
+#: and ``extra`` at most 64, so the schema still names event and field there.
+PURE_MAX_DEPTH = 200
+_SHORT_PREFIX = PURE_MAX_DEPTH  # block depth assumed when no line starts with a longer run of indentation/indicators
 _LONG_PREFIX = re.compile(rf"^[ ?:\-]{{{_SHORT_PREFIX + 1},}}", re.MULTILINE)
+_LIBYAML_DEPTH_PROBLEM = "exceeded maximum nesting depth"
 
 
 def _depth_bound(text: str) -> int:
@@ -44,58 +36,35 @@ def _depth_bound(text: str) -> int:
     return flow + block + 1
 
 
-def _exact_depth(text: str, yaml: Any) -> int:
-    """The nesting depth, from the C parser's event stream (no recursion)."""
-    parser = yaml.CSafeLoader(text)
-    depth = deepest = 0
+def _refuse_deep_for_pure_loader(text: str, yaml: Any) -> None:
+    """Refuse, with its line, a text nested deeper than the pure-Python composer can recurse."""
+    if _depth_bound(text) <= PURE_MAX_DEPTH:
+        return
+    parser = yaml.SafeLoader(text)
+    depth = 0
     try:
         while parser.check_event():
             event = parser.get_event()
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
-                deepest = max(deepest, depth)
-                if deepest > MAX_DEPTH:
-                    break  # deep enough to refuse; parsing on can be slow (quadratic in libyaml)
+                if depth > PURE_MAX_DEPTH:
+                    raise ReadError(
+                        f"invalid YAML: nested more than {PURE_MAX_DEPTH} levels deep",
+                        line=event.start_mark.line + 1,
+                    )
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     finally:
         parser.dispose()
-    return deepest
 
 
-def _run_deep(function: Callable[[], T], text: str, yaml: Any) -> T:
-    """Run ``function`` (which composes ``text``) with a stack deep enough for it."""
-    if not hasattr(yaml, "CSafeLoader"):
-        return function()  # the pure-Python loader raises RecursionError instead of crashing
-    bound = _depth_bound(text)
-    if bound <= _SAFE_IN_PLACE:
-        return function()
-    if bound > _THREAD_LIMIT:
-        bound = _exact_depth(text, yaml)  # may raise a YAMLError: reported like any syntax error
-        if bound > MAX_DEPTH:
-            raise ReadError(f"invalid YAML: nested more than {MAX_DEPTH:,} levels deep")
-        if bound <= _SAFE_IN_PLACE:
-            return function()
-    outcome: list[Any] = []
-
-    def target() -> None:
-        try:
-            outcome.append((True, function()))
-        except BaseException as exc:  # handed back to the calling thread
-            outcome.append((False, exc))
-
-    with _STACK_LOCK:
-        previous = threading.stack_size(bound * _STACK_PER_LEVEL + (16 << 20))
-        try:
-            worker = threading.Thread(target=target, name="yaml-compose")
-            worker.start()
-        finally:
-            threading.stack_size(previous)
-    worker.join()
-    succeeded, value = outcome[0]
-    if not succeeded:
-        raise value
-    return value  # type: ignore[no-any-return]
+def _load_with(yaml: Any, text: str, function: Callable[[Any], Any]) -> Any:
+    """Call ``function(loader_class)`` with the C loader, or the guarded pure-Python one."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:
+        _refuse_deep_for_pure_loader(text, yaml)
+        loader = yaml.SafeLoader
+    return function(loader)
 
 
 class YamlReader:
@@ -107,12 +76,13 @@ class YamlReader:
         import yaml
 
         text = decode_text(data)
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
-            content = _run_deep(lambda: yaml.load(text, Loader=loader), text, yaml)  # noqa: S506 - a safe loader
+            content = _load_with(yaml, text, lambda loader: yaml.load(text, Loader=loader))  # noqa: S506 - safe loaders
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or exc.context or "invalid YAML"
+            if problem == _LIBYAML_DEPTH_PROBLEM:
+                problem = f"nested more than {LIBYAML_MAX_DEPTH} levels deep"
             raise ReadError(f"invalid YAML: {problem}", line=mark.line + 1 if mark else None) from None
         except yaml.reader.ReaderError as exc:
             line = text.count("\n", 0, exc.position) + 1
@@ -122,8 +92,6 @@ class YamlReader:
         except yaml.YAMLError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ReadError(f"invalid YAML: {first}") from None
-        except RecursionError:
-            raise ReadError("invalid YAML: nested too deeply") from None
         except ReadError:
             raise
         except ValueError as exc:  # PyYAML building an unquoted date such as 2024-13-45
@@ -142,8 +110,7 @@ class _Locator:
         import yaml
 
         if self._root is None:
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            self._root = _run_deep(lambda: yaml.compose(self._text, Loader=loader), self._text, yaml)
+            self._root = _load_with(yaml, self._text, lambda loader: yaml.compose(self._text, Loader=loader))
         node = self._root
         for part in path:
             node = _child(node, part)

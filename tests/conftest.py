@@ -9,6 +9,24 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
+
+# Hypothesis profiles: "dev" (the default at a desk) keeps the example database
+# so a failure found once is tried first next time; "ci" (the default when CI is
+# set) is derandomized, so a run gives the same result on the same lock, with
+# no deadline (shared machines stall) and the reproduction blob printed.
+# Choose one with HYPOTHESIS_PROFILE=dev|ci.  Tests that set max_examples
+# themselves keep their own number under both profiles.
+settings.register_profile("dev", max_examples=50)
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 # Output must never depend on the machine running the tests.
 os.environ.pop("SOURCE_DATE_EPOCH", None)

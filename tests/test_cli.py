@@ -123,6 +123,7 @@ def run_subprocess(*args: str, **kw) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "timeline", *args], capture_output=True, text=True, **kw)
 
 
+@pytest.mark.slow
 def test_python_m_and_closed_pipe():
     proc = subprocess.run(
         f"{sys.executable} -m timeline export -f json | head -c 10",
@@ -134,6 +135,7 @@ def test_python_m_and_closed_pipe():
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["--help"], ["export", "--help"], ["plugins", "new", "--help"], ["--version"]])
 def test_help_imports_nothing_heavy(args):
     code = f"from timeline.cli import main; main({args!r})"
@@ -144,6 +146,7 @@ def test_help_imports_nothing_heavy(args):
         assert heavy not in imported, f"--help imported {heavy}"
 
 
+@pytest.mark.slow
 def test_markdown_export_of_the_sample_imports_no_package_metadata(tmp_path):
     """Issue 7 (e): the entry-point scan reads ``entry_points.txt`` itself (see ``timeline/registry.py``)."""
     environ = {k: v for k, v in os.environ.items() if k != "TIMELINE_PLUGINS"}
@@ -173,6 +176,7 @@ def test_formats_lists_options(runner):
     assert "json" in result.stdout and "-O indent=<int>" in result.stdout
 
 
+@pytest.mark.slow
 def test_output_is_the_same_whatever_the_environment(tmp_path):
     outputs = set()
     for env in (

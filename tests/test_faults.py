@@ -33,6 +33,8 @@ import pytest
 import timeline
 from timeline import atomic
 
+pytestmark = pytest.mark.slow  # real processes, signals and resource limits
+
 TESTS = Path(__file__).parent
 KEEP = b"the previous export\n"
 HANG_GUARD = 120
