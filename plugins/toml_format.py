@@ -28,11 +28,30 @@ class TomlReader:
         except tomllib.TOMLDecodeError as exc:
             message = str(exc)
             found = _LINE.search(message)
+            line = int(found.group(1)) if found else None
             reason = _LINE.split(message)[0].strip().rstrip("(").strip()
-            raise ReadError(f"invalid TOML: {reason}", line=int(found.group(1)) if found else None) from None
+            raise ReadError(f"invalid TOML: {_name_the_key(reason, text, line)}", line=line) from None
         except RecursionError:
             raise ReadError("invalid TOML: nested too deeply") from None
         return Document(content)
+
+
+_TABLE_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
+_KEY_BEFORE_EQUALS = re.compile(r"\s*([^=#]+?)\s*=")
+
+
+def _name_the_key(reason: str, text: str, line: int | None) -> str:
+    """tomllib's duplicate-key messages, with the key named (it gives only a position)."""
+    table = _TABLE_TWICE.fullmatch(reason)
+    if table:
+        name = ".".join(part.strip().strip("'\"") for part in table.group(1).split(",") if part.strip())
+        return f"table [{name}] is declared twice"
+    if reason == "Cannot overwrite a value" and line is not None:
+        lines = text.splitlines()
+        key = _KEY_BEFORE_EQUALS.match(lines[line - 1]) if 0 < line <= len(lines) else None
+        if key:
+            return f"key {key.group(1)!r} is given a value twice (TOML allows one)"
+    return reason
 
 
 @timeline.hookimpl

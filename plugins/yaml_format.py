@@ -23,6 +23,16 @@ PURE_MAX_DEPTH = 200
 _SHORT_PREFIX = PURE_MAX_DEPTH  # block depth assumed when no line starts with a longer run of indentation/indicators
 _LONG_PREFIX = re.compile(rf"^[ ?:\-]{{{_SHORT_PREFIX + 1},}}", re.MULTILINE)
 _LIBYAML_DEPTH_PROBLEM = "exceeded maximum nesting depth"
+#: The integers YAML 1.1 and the reader agree on: plain decimal.  Base-60
+#: (``20:30`` is 1230), leading-zero octal (``02024`` is 1044), hexadecimal
+#: and binary forms are refused, because in a date field they write another
+#: year in silence and elsewhere they rarely mean what a reader of the file sees.
+_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+#: Each alias use repeats the value it names: past this many values beyond
+#: those written, a file is refused (a few hundred bytes of nested aliases
+#: can stand for billions of values, and one anchor reused by many events
+#: multiplies what every later step has to walk).
+MAX_ALIAS_EXPANSION = 100_000
 
 
 def _depth_bound(text: str) -> int:
@@ -64,7 +74,111 @@ def _load_with(yaml: Any, text: str, function: Callable[[Any], Any]) -> Any:
     if loader is None:
         _refuse_deep_for_pure_loader(text, yaml)
         loader = yaml.SafeLoader
-    return function(loader)
+    return function(_strict(loader))
+
+
+_STRICT: dict[type, type] = {}
+
+
+def _strict(base: type) -> type:
+    """``base`` (a PyYAML safe loader), refusing duplicate keys and ambiguous numbers with their line."""
+    if base not in _STRICT:
+        _STRICT[base] = _make_strict(base)
+    return _STRICT[base]
+
+
+def _make_strict(base: type) -> type:
+    import yaml
+
+    merge_tag = "tag:yaml.org,2002:merge"
+
+    class StrictLoader(base):  # type: ignore[valid-type,misc]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            first_of: dict[tuple[str, str], Any] = {}
+            for key, _ in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != merge_tag:
+                    first = first_of.setdefault((key.tag, key.value), key)
+                    if first is not key:
+                        raise ReadError(
+                            f"invalid YAML: duplicate key {key.value!r} (first at line {first.start_mark.line + 1}): "
+                            "YAML would keep only the last value",
+                            line=key.start_mark.line + 1,
+                        )
+            return super().construct_mapping(node, deep)
+
+        def construct_yaml_int(self, node: Any) -> Any:
+            text = str(node.value)
+            if _DECIMAL_INT.fullmatch(text):
+                return super().construct_yaml_int(node)
+            raise ReadError(_ambiguous_number(text, lambda: super(StrictLoader, self).construct_yaml_int(node)),
+                            line=node.start_mark.line + 1)
+
+        def construct_yaml_float(self, node: Any) -> Any:
+            text = str(node.value)
+            if ":" not in text:
+                return super().construct_yaml_float(node)
+            raise ReadError(_ambiguous_number(text, lambda: super(StrictLoader, self).construct_yaml_float(node)),
+                            line=node.start_mark.line + 1)
+
+    StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+    StrictLoader.add_constructor("tag:yaml.org,2002:float", StrictLoader.construct_yaml_float)
+    return StrictLoader
+
+
+def _ambiguous_number(text: str, value: Callable[[], Any]) -> str:
+    lowered = text.lstrip("+-").lower()
+    if ":" in text:
+        kind = "a base-60 number"
+    elif lowered.startswith("0x"):
+        kind = "a hexadecimal number"
+    elif lowered.startswith("0b"):
+        kind = "a binary number"
+    else:
+        kind = "an octal number"
+    try:
+        meant = f" ({value()})"
+    except ValueError:  # beyond Python's limit on digits
+        meant = ""
+    advice = f'quote it ("{text}"), or write the number in decimal'
+    return f"unquoted {text} is read by YAML 1.1 as {kind}{meant}: {advice}"
+
+
+def _expansion_problem(content: Any) -> str | None:
+    """Refuse a document whose aliases stand for too many values beyond those written.
+
+    Aliases load as shared objects; each container's expanded size is
+    computed once (post-order, iterative), so the walk costs what was
+    written, not what it stands for.  A container that holds itself is refused.
+    """
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+    written = 0
+    stack: list[tuple[Any, bool]] = [(content, False)]
+    while stack:
+        item, finished = stack.pop()
+        if not isinstance(item, (dict, list)):
+            continue
+        key = id(item)
+        children = item.values() if isinstance(item, dict) else item
+        if finished:
+            size = 1 + sum(sizes[id(c)] if isinstance(c, (dict, list)) else 1 for c in children)
+            sizes[key] = size
+            open_.discard(key)
+            written += 1 + sum(not isinstance(c, (dict, list)) for c in children)
+            if size - written > MAX_ALIAS_EXPANSION:
+                return (
+                    f"YAML aliases here stand for more than {MAX_ALIAS_EXPANSION:,} values beyond those written; "
+                    "write the repeated values out, or share less"
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in open_:
+            return "a YAML alias refers to a collection that holds it"
+        open_.add(key)
+        stack.append((item, True))
+        stack.extend((c, False) for c in children if isinstance(c, (dict, list)) and id(c) not in sizes)
+    return None
 
 
 class YamlReader:
@@ -96,6 +210,10 @@ class YamlReader:
             raise
         except ValueError as exc:  # PyYAML building an unquoted date such as 2024-13-45
             raise ReadError(f"invalid YAML value: {exc} (quote dates: start: '2024-06-19')") from None
+        if "*" in text:  # aliases are written *name
+            problem = _expansion_problem(content)
+            if problem is not None:
+                raise ReadError(problem)
         return Document(content, locate=_Locator(text))
 
 

@@ -200,7 +200,7 @@ class _Builder:
         if isinstance(value, str):
             return value
         if isinstance(value, _dt.datetime):
-            if value.tzinfo is None:
+            if value.tzinfo is None and not value.microsecond:  # with a fraction, parsing refuses it
                 return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
             return value.isoformat()
         if isinstance(value, _dt.date):

@@ -1,0 +1,156 @@
+"""Readers refuse what their parsers would silently change: duplicate keys,
+YAML 1.1 numbers that look like something else, alias expansion past a bound.
+
+Each refusal names the file and line (and the key), so the author can fix it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from timeline.plugins import json_format, yaml_format
+
+import timeline
+
+
+def problems(text: str, fmt: str) -> list[timeline.Problem]:
+    with pytest.raises(timeline.InvalidTimelineError) as caught:
+        timeline.load_bytes(text.encode(), name=f"t.{fmt}", input_format=fmt)
+    return list(caught.value.problems)
+
+
+def only(text: str, fmt: str) -> timeline.Problem:
+    found = problems(text, fmt)
+    assert len(found) == 1, found
+    return found[0]
+
+
+EVENT = {"id": "a", "title": "A", "start": "2024"}
+
+
+# -- duplicate keys ---------------------------------------------------------------
+
+
+def test_json_duplicate_events_list_is_refused_not_emptied():
+    text = '{"title": "t",\n "events": [{"id": "a", "title": "A", "start": "2024"}],\n "events": []}'
+    problem = only(text, "json")
+    assert problem.line == 3
+    assert "duplicate key 'events' (first at line 2)" in problem.message
+
+
+def test_json_duplicate_key_inside_an_event_and_inside_extra():
+    problem = only('{"title": "t", "events": [{"id": "a", "title": "A",\n"title": "B", "start": "2024"}]}', "json")
+    assert (problem.line, "duplicate key 'title'" in problem.message) == (2, True)
+    text = '{"title": "t", "events": [{"id": "a", "title": "A", "start": "2024",\n"extra": {"x": {"y": 1,\n"y": 2}}}]}'
+    problem = only(text, "json")
+    assert (problem.line, "duplicate key 'y' (first at line 2)" in problem.message) == (3, True)
+
+
+def test_json_same_key_in_sibling_objects_and_braces_in_strings_are_fine():
+    text = json.dumps({"title": 't {"title": 1, "title": 2} : [', "events": [EVENT, {**EVENT, "id": "b"}]})
+    assert len(timeline.load_bytes(text.encode(), name="t.json", input_format="json").events) == 2
+
+
+@given(st.dictionaries(st.text(max_size=5), st.integers(), min_size=1, max_size=6), st.data())
+def test_json_any_repeated_key_is_found_with_its_line(mapping, data):
+    key = data.draw(st.sampled_from(sorted(mapping)))
+    body = ",\n".join(f"{json.dumps(k)}: {v}" for k, v in mapping.items())
+    text = "{\n" + body + f",\n{json.dumps(key)}: 0\n}}"
+    error = json_format._duplicate_key_error(text)
+    assert f"duplicate key {key!r}" in error.message
+    assert error.line == len(mapping) + 2
+
+
+def test_yaml_duplicate_keys_are_refused_with_both_lines():
+    problem = only("title: t\nevents:\n- id: a\n  title: A\n  start: '2024'\nevents: []\n", "yaml")
+    assert problem.line == 6
+    assert "invalid YAML: duplicate key 'events' (first at line 2)" in problem.message
+    problem = only("title: t\nevents:\n- id: a\n  title: A\n  title: B\n  start: '2024'\n", "yaml")
+    assert (problem.line, "duplicate key 'title' (first at line 4)" in problem.message) == (5, True)
+
+
+def test_yaml_merge_keys_may_be_overridden():
+    text = "title: t\nevents:\n- &e {id: a, title: A, start: '2024'}\n- <<: *e\n  id: b\n  title: B\n"
+    story = timeline.load_bytes(text.encode(), name="t.yaml")
+    assert [(e.id, e.title) for e in story.events] == [("a", "A"), ("b", "B")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('title = "t"\n[[events]]\nid = "a"\ntitle = "A"\ntitle = "B"\nstart = "2024"\n',
+         "key 'title' is given a value twice"),
+        ('title = "t"\n[t]\nx = 1\n[t]\ny = 2\n', "table [t] is declared twice"),
+        ('title = "t"\nx = {k = 1, k = 2}\n', "'k'"),
+    ],
+)
+def test_toml_duplicates_name_the_key(text, message):
+    problem = only(text, "toml")
+    assert message in problem.message and problem.line is not None
+
+
+# -- YAML 1.1 numbers ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "meant"),
+    [
+        ("20:30", "a base-60 number", "1230"),
+        ("02024", "an octal number", "1044"),
+        ("0x7E8", "a hexadecimal number", "2024"),
+        ("0b11111101000", "a binary number", "2024"),
+        ("-20:30", "a base-60 number", "-1230"),
+        ("1:30.5", "a base-60 number", "90.5"),
+    ],
+)
+def test_yaml_numbers_that_write_another_date_are_refused(value, kind, meant):
+    problem = only(f"title: t\nevents:\n- id: a\n  title: A\n  start: {value}\n", "yaml")
+    assert problem.line == 5
+    assert f"unquoted {value} is read by YAML 1.1 as {kind} ({meant})" in problem.message
+    assert f'quote it ("{value}")' in problem.message
+
+
+def test_yaml_hex_beyond_pythons_digit_limit_in_extra_is_refused_cleanly():
+    text = "title: t\nevents:\n- id: a\n  title: A\n  start: '2024'\n  extra: {n: 0x" + "F" * 5000 + "}\n"
+    problem = only(text, "yaml")
+    assert "hexadecimal number: quote it" in problem.message and problem.line == 6
+
+
+def test_yaml_decimal_numbers_still_load():
+    text = "title: t\nevents:\n- id: a\n  title: A\n  start: 2024\n  extra: {n: 1_000, m: -5, z: 0, f: 1.5, g: +7}\n"
+    story = timeline.load_bytes(text.encode(), name="t.yaml")
+    assert story.events[0].extra == {"n": 1000, "m": -5, "z": 0, "f": 1.5, "g": 7}
+    assert story.events[0].start.year == 2024
+
+
+def test_yaml_unquoted_time_with_a_fraction_is_refused_not_cut():
+    problem = only("title: t\ntimezone: UTC\nevents:\n- id: a\n  title: A\n  start: 2024-06-19 02:22:00.5\n", "yaml")
+    assert problem.field == "start" and "fractions of a second" in problem.message
+
+
+# -- aliases --------------------------------------------------------------------------
+
+
+def test_one_anchor_reused_by_many_events_is_bounded_per_file():
+    """Each event's extra stays under the per-event bound; the file as a whole does not."""
+    shared = "[" + ", ".join(["1"] * 300) + "]"
+    events = [f"- id: e0\n  title: A\n  start: '2024'\n  extra: {{k: &shared {shared}}}\n"]
+    events += [f"- id: e{i}\n  title: A\n  start: '2024'\n  extra: {{k: *shared}}\n" for i in range(1, 1_000)]
+    problem = only("title: t\nevents:\n" + "".join(events), "yaml")
+    assert "YAML aliases here stand for more than 100,000 values beyond those written" in problem.message
+
+
+def test_a_few_aliases_are_fine_and_a_cycle_is_refused():
+    text = "title: t\nevents:\n- id: a\n  title: A\n  start: '2024'\n  tags: &t [x, y]\n"
+    text += "- id: b\n  title: B\n  start: '2024'\n  tags: *t\n"
+    assert [e.tags for e in timeline.load_bytes(text.encode(), name="t.yaml").events] == [("x", "y")] * 2
+    assert "holds it" in only("title: t\nx: &a [1, *a]\nevents: []\n", "yaml").message
+
+
+def test_expansion_walk_counts_shared_values_once():
+    leaf = list(range(10))
+    assert yaml_format._expansion_problem({"a": [leaf] * 100}) is None
+    assert yaml_format._expansion_problem({"a": [[leaf] * 100] * 200}) is not None
