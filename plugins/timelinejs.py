@@ -105,11 +105,172 @@ def _stripped_text(text: str) -> str:
 
 
 def _media_url(url: str) -> str | None:
-    """An http(s) URL, percent-encoded where TimelineJS could mistake it for markup; else None."""
+    """An http(s) URL as we would write it, else None.
+
+    Percent-encoded where TimelineJS could mistake it for markup (so it is
+    printable ASCII with no quotes, spaces, angle brackets or backslashes),
+    with the scheme, and the host when there is no userinfo, in lower case.
+    """
     target = safe_url(url)
     if target is None or urlsplit(target).scheme.lower() not in ("http", "https"):
         return None
-    return quote(target, safe=_URL_SAFE)
+    encoded = quote(target, safe=_URL_SAFE)
+    match = _URL_PARTS.match(encoded)
+    if match is None:  # pragma: no cover - safe_url only passes URLs that start with a scheme
+        return encoded
+    scheme, slashes, authority, tail = match.groups()
+    if slashes and "@" not in authority:
+        authority = authority.lower()
+    return f"{scheme.lower()}:{slashes or ''}{authority}{tail}"
+
+
+_URL_PARTS = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(//)?([^/?#]*)(.*)", re.DOTALL)
+
+
+# --- media: what TimelineJS does with a URL -----------------------------------------
+#
+# TimelineJS picks a media type by trying the patterns of its table
+# (src/js/media/MediaType.js) in order, first match wins, on the URL string
+# as it is.  Several types then load a script, a frame or data (JSONP) whose
+# host comes from the URL, or from a service whose embed code then runs in
+# the page.  So a URL stays media only when its type is one whose host we
+# know and the URL's host really is that service; a lookalike becomes a plain
+# link in the slide text.  See docs/exporters/timelinejs.md, "Media".
+
+#: The TimelineJS release whose media table the policy below was written for.  A test fails
+#: when the pinned TimelineJS differs: review MediaType.js and the type files again then.
+MEDIA_TABLE_REVIEWED_FOR = "3.9.10"
+
+#: sha256 of src/js/media/MediaType.js in @knight-lab/timelinejs at MEDIA_TABLE_REVIEWED_FOR.
+MEDIA_TABLE_SHA256 = "d012ec603a2d70a9897d3983884fcc790aed59a45d2c5e9876a94d1d0e558605"
+
+#: TimelineJS's media table, in its order: (type, pattern, case-insensitive).  Patterns that
+#: TimelineJS writes as string literals are given as the string's value (JavaScript drops the
+#: backslash of "\." in a string, so "youtu\.be" is the pattern youtu.be, dot included);
+#: the JavaScript and Python meanings agree on the printable ASCII that _media_url writes.
+MEDIA_TABLE: tuple[tuple[str, str, bool], ...] = (
+    ("youtube", r"^(https?:)?/*(www.|m.)?youtube|youtu.be", False),
+    ("vimeo", r"^(https?:)?/*(player.)?vimeo.com", False),
+    ("dailymotion", r"^(https?:)?/*(www.)?(dailymotion.com|dai.ly)", False),
+    ("vine", r"^(https?:)?/*(www.)?vine.co", False),
+    ("tiktok", r"^(https?:)?/*(www.)?tiktok.com/@[^/]+/video/\d+", False),
+    ("bluesky", r"^(https?:)?/*(www.)?bsky.app/profile/[^/]+/post/[^/?]+", False),
+    ("soundcloud", r"^(https?:)?/*(player.)?soundcloud.com", False),
+    ("twitter", r"^(https?:)?/*(www.)?(twitter|x).com", False),
+    ("twitterembed", r"""<blockquote class=['"]twitter-tweet['"]""", False),
+    ("googlemaps", r"google.+?\/maps\/@([-\d.]+),([-\d.]+),((?:[-\d.]+[zmayht],?)*)"
+                   r"|google.+?\/maps\/search\/([\w\W]+)\/@([-\d.]+),([-\d.]+),((?:[-\d.]+[zmayht],?)*)"
+                   r"|google.+?\/maps\/place\/([\w\W]+)\/@([-\d.]+),([-\d.]+),((?:[-\d.]+[zmayht],?)*)"
+                   r"|google.+?\/maps\/dir\/([\w\W]+)\/([\w\W]+)\/@([-\d.]+),([-\d.]+),((?:[-\d.]+[zmayht],?)*)",
+     False),
+    ("flickr", r"^(https?:)?/*(www.)?flickr.com/photos", False),
+    ("flickr", r"^(https?://)?flic.kr/.*", False),
+    ("instagram", r"^(https?:)?\/*(www.)?(instagr.am|^(https?:)?\/*(www.)?instagram.com)\/p\/", False),
+    ("profile", r"^(https?:)?\/*(www.)?instagr.am\/[a-zA-Z0-9]{2,}|^(https?:)?\/*(www.)?instagram.com\/[a-zA-Z0-9]{2,}",
+     False),
+    ("documentcloud", r"documentcloud.org\/", False),
+    ("wikipedia-image", r"^https://.+.wiki[mp]edia.org.+#/media/.+.(jpg|jpeg|png|gif|svg|webp)", False),
+    ("wikipedia-image", r"^https://commons.wikimedia.org/wiki/File:.+.(jpg|jpeg|png|gif|svg|webp)", False),
+    ("wikipedia", r"^(https?:)?/.+.wikipedia.org", False),
+    ("image", r"(jpg|jpeg|png|gif|svg|webp)(\?.*)?$", True),
+    ("imgur", r"""^.*imgur.com\/.+$|<blockquote class=['\"]imgur-embed-pub['\"]""", True),
+    ("googledocs", r"^(https?:)?/*[^.]*.google.com/[^/]*/d/[^/]*/[^/]*?usp=shar.*"
+                   r"|^(https?:)?/*drive.google.com/open?id=[^&]*&authuser=0"
+                   r"|^(https?:)?//*drive.google.com/open\?id=[^&]*"
+                   r"|^(https?:)?/*[^.]*.googledrive.com/host/[^/]*/", False),
+    ("pdf", r"^.*\.pdf(\?.*)?(\#.*)?", False),
+    ("spotify", r"spotify", False),
+    ("iframe", r"iframe", False),
+    ("blockquote", r"blockquote", False),
+    ("video", r"(mp4|webm)(\?.*)?$", True),
+    ("wistia", r"https?:\/\/(.+)?(wistia\.com|wi\.st)\/.*", True),
+    ("audio", r"(mp3|wav|m4a)(\?.*)?$", True),
+    ("imageblank", r"", False),
+)
+
+_MEDIA_PATTERNS = tuple((kind, re.compile(pattern, re.IGNORECASE if nocase else 0))
+                        for kind, pattern, nocase in MEDIA_TABLE)
+
+#: Types whose consumer only shows exactly the URL as passive content: <img src>, or
+#: <video>/<audio> with <source src>.  Kept whatever the host: it is the data's own picture.
+PASSIVE_MEDIA_TYPES = frozenset({"image", "imageblank", "video", "audio"})
+
+#: Types that load a script, a frame or data (JSONP, XHR) for the URL, with the domains the URL
+#: must be on (the domain itself or a subdomain).  Each type file was read for what it loads:
+MEDIA_SERVICES: dict[str, tuple[str, ...]] = {
+    "youtube": ("youtube.com", "youtu.be", "youtube-nocookie.com"),  # script www.youtube.com/iframe_api
+    "vimeo": ("vimeo.com",),  # iframe player.vimeo.com
+    "dailymotion": ("dailymotion.com", "dai.ly"),  # iframe www.dailymotion.com
+    "vine": ("vine.co",),  # iframe vine.co
+    "tiktok": ("tiktok.com",),  # XHR www.tiktok.com/oembed, its HTML inserted
+    "bluesky": ("bsky.app",),  # XHR public.api.bsky.app
+    "soundcloud": ("soundcloud.com",),  # JSONP soundcloud.com/oembed, script w.soundcloud.com
+    "twitter": ("twitter.com", "x.com"),  # JSONP api.twitter.com, script platform.twitter.com
+    "googlemaps": ("google.com",),  # iframe <the URL's own scheme and host>/maps/embed/v1/...
+    "flickr": ("flickr.com", "flic.kr"),  # JSONP api.flickr.com
+    "instagram": ("instagram.com", "instagr.am"),  # XHR graph.facebook.com
+    "profile": ("instagram.com", "instagr.am"),  # <img> of the URL
+    "documentcloud": ("documentcloud.org",),  # scripts assets.documentcloud.org, then the URL itself
+    "wikipedia-image": ("wikipedia.org", "wikimedia.org"),  # XHR commons.wikimedia.org
+    "wikipedia": ("wikipedia.org",),  # JSONP https://<taken from the URL>.wikipedia.org/w/api.php
+    "imgur": ("imgur.com",),  # script s.imgur.com, XHR api.imgur.com, its HTML inserted
+    "googledocs": ("google.com", "googledrive.com"),  # iframe of the URL (or drive.google.com)
+    "spotify": ("spotify.com",),  # iframe embed.spotify.com
+    "wistia": ("wistia.com", "wi.st"),  # iframe fast.wistia.com
+}
+
+#: Types never kept as media: "pdf" frames whatever page the URL names; "iframe" and
+#: "blockquote" (the word anywhere in the URL) show the URL as text; "twitterembed" cannot
+#: match a URL we write.  All become a plain link.
+LINKED_MEDIA_TYPES = frozenset({"pdf", "iframe", "blockquote", "twitterembed"})
+
+_STRICT_HOST = re.compile(r"^(https?)://((?:[a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63})(?=[/?#]|$)")
+
+
+def timelinejs_media_type(url: str) -> str:
+    """The media type TimelineJS (its MEDIA_TABLE) picks for exactly this string."""
+    for kind, pattern in _MEDIA_PATTERNS:
+        if pattern.search(url):
+            return kind
+    return "imageblank"  # unreachable: the last pattern matches everything
+
+
+def media_host(url: str) -> str | None:
+    """The host of an http(s) URL written as plain ``scheme://host`` (lower-case ASCII letters,
+    digits, hyphens and dots; no userinfo, port, percent-encoding or backslash), else None."""
+    match = _STRICT_HOST.match(url)
+    return match.group(2) if match else None
+
+
+def _on(host: str, domains: tuple[str, ...]) -> bool:
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
+def media_is_allowed(url: str) -> bool:
+    """Whether TimelineJS may get this URL (as :func:`_media_url` writes it) as media.
+
+    Passive types always; a service type only when the URL's host is that
+    service, and where TimelineJS builds a host out of the URL's text, only
+    when what it builds is that service too.
+    """
+    kind = timelinejs_media_type(url)
+    if kind in PASSIVE_MEDIA_TYPES:
+        return True
+    domains = MEDIA_SERVICES.get(kind)
+    host = media_host(url)
+    if domains is None or host is None or not _on(host, domains):
+        return False
+    if kind == "wikipedia":
+        # Wikipedia.js: "https://" + url.split("//")[1].split(".wikipedia")[0] + ".wikipedia.org/w/api.php?..."
+        parts = url.split("//")
+        language = parts[1].split(".wikipedia")[0] if len(parts) > 1 else ""
+        api = media_host(f"https://{language}.wikipedia.org/")
+        return "wiki/" in url and api is not None and _on(api, ("wikipedia.org",))
+    if kind == "googlemaps":
+        # GoogleMap.js frames (https://.+google.+?/maps) + "/embed/v1/...", matched anywhere in the URL;
+        # from an https URL the match starts at 0, so the frame's host is the URL's own.
+        return url.startswith("https://")
+    return True
 
 
 def _link(label: str, url: str | None) -> str:
@@ -221,15 +382,21 @@ def _body(description: str, sources: tuple[Source, ...] = (), extra: str = "") -
 
 
 def _media(event: Event) -> tuple[dict[str, str] | None, str]:
-    """The slide's media object, or (None, a line of text) when its URL is not http/https."""
+    """The slide's media object, or (None, a line of text) when TimelineJS may not have the URL.
+
+    The line links to the URL when it is http(s) (a lookalike of a service,
+    or a type we never embed), and otherwise just names the media.
+    """
     media = event.media
     if media is None:
         return None, ""
     url = _media_url(media.url)
-    if url is None:
-        label = media.caption or media.url
+    if url is None or not media_is_allowed(url):
+        label = _html_text(media.caption or media.url)
+        if url is not None:
+            label = f'<a href="{html.escape(url, quote=True)}">{label}</a>'
         credit = f" ({_html_text(media.credit)})" if media.credit else ""
-        return None, f"<p>Media: {_html_text(label)}{credit}</p>"
+        return None, f"<p>Media: {label}{credit}</p>"
     out = {"url": url}
     if media.caption:
         out["caption"] = _html_text(media.caption)

@@ -113,6 +113,7 @@ class Rendered:
         self.outside = outside
         self.seconds = seconds
         self.ready_ms = 0.0
+        self.requests: list[tuple[str, str]] = []  # (resource type, URL) of every request, all frames
 
     def js(self, script: str, arg: Any = None) -> Any:
         return self.page.evaluate(script, arg)
@@ -184,6 +185,8 @@ def render(browser: Any, site: tuple[Path, str]) -> Iterator[Callable[..., Rende
                 route.fulfill(status=200, body=b"", headers={"Content-Type": "text/plain"})
 
         page.route("**/*", route)
+        requests: list[tuple[str, str]] = []
+        page.on("request", lambda request: requests.append((request.resource_type, request.url)))
         started = time.perf_counter()
         page.goto(base + page_name, wait_until="load")
         page.wait_for_function("() => window.timeline && window.timeline.ready === true"
@@ -193,6 +196,7 @@ def render(browser: Any, site: tuple[Path, str]) -> Iterator[Callable[..., Rende
                                    arg=wait_slides, timeout=30_000)
         seconds = time.perf_counter() - started
         rendered = Rendered(page, errors, outside, seconds)
+        rendered.requests = requests
         rendered.ready_ms = page.evaluate("() => performance.now()")  # since navigation started
         return rendered
 
@@ -515,3 +519,98 @@ def test_sample_json_in_timelinejs(render: Callable[..., Rendered]) -> None:
     tl = timeline.sample()
     rendered = render(_harness(_json_data(tl)), "harness.html", wait_slides=len(tl.events) + 1)
     _check_story(rendered, tl)
+
+
+# --- media: the data never chooses where a script, frame or data request goes ----------------
+
+
+def _media_timeline(urls: list[str]) -> Timeline:
+    from timeline import Date, Event, Media
+
+    return Timeline(id="media", title="Media", updated=Date.parse("2024-11-01"), events=tuple(
+        Event(id=f"m{i:03d}", title=f"Media {i}", start=Date.parse(f"{1900 + i}"), media=Media(url=url, caption=url))
+        for i, url in enumerate(urls)))
+
+
+def _hostile_media_urls() -> list[str]:
+    """A lookalike of every loading type that TimelineJS itself would take for that type."""
+    from test_timelinejs_media import GENUINE, KNOWN_ATTACKS, lookalikes
+
+    urls = list(KNOWN_ATTACKS)
+    for kind in sorted(tljs.MEDIA_SERVICES):
+        for url in lookalikes(GENUINE[kind]):
+            written = tljs._media_url(url)
+            if written is not None and tljs.timelinejs_media_type(written) == kind and url not in urls:
+                urls.append(url)
+    return urls
+
+
+def _service_host(host: str) -> bool:
+    # The services' own domains, and the fixed hosts their type files load from.
+    domains = {d for ds in tljs.MEDIA_SERVICES.values() for d in ds} | {"facebook.com", "bsky.app"}
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _visit_every_slide(rendered: Rendered) -> list[dict[str, str]]:
+    """Make every slide active (TimelineJS loads a slide's media 1.2 s after that), with every request logged."""
+    count = rendered.js("() => window.timeline.config.events.length + 1")
+    for n in range(count):
+        rendered.js("n => window.timeline.goTo(n)", n)
+        rendered.page.wait_for_timeout(150)
+    rendered.page.wait_for_timeout(2500)
+    return list(rendered.requests)
+
+
+def test_media_types_agree_with_timelinejs(render: Callable[..., Rendered]) -> None:
+    """Our copy of the media table gives, for every URL we test with, the type TimelineJS gives."""
+    from test_timelinejs_media import GENUINE, lookalikes
+
+    urls = sorted({u for url in GENUINE.values() for u in [url, *lookalikes(url)]} | set(_hostile_media_urls()))
+    written = sorted({w for w in (tljs._media_url(u) for u in urls) if w is not None} | set(urls))
+    rendered = render({"agree.html": _page(_media_timeline([GENUINE["image"]]), font="none")}, "agree.html",
+                      wait_slides=2)
+    theirs = rendered.js("urls => urls.map(u => { const m = TL.lookupMediaType({url: u}); return m && m.type; })",
+                         written)
+    ours = [tljs.timelinejs_media_type(url) for url in written]
+    assert dict(zip(written, theirs, strict=True)) == dict(zip(written, ours, strict=True))
+    print(f"\n{len(written)} URLs: TimelineJS and our table agree on every type")
+
+
+def test_hostile_media_requests_stay_on_the_services(render: Callable[..., Rendered]) -> None:
+    from test_timelinejs_media import GENUINE
+
+    hostile = _hostile_media_urls()
+    genuine = [GENUINE[kind] for kind in sorted(tljs.MEDIA_SERVICES)]
+    tl = _media_timeline(hostile + genuine)
+    rendered = render({"media.html": _page(tl, font="none")}, "media.html", wait_slides=len(tl.events) + 1)
+    requests = _visit_every_slide(rendered)
+    hosts = {re.sub(r"^[a-z]+://([^/:?#]*).*$", r"\1", url) for _, url in requests}
+    assert "127.0.0.1" in hosts and "cdn.knightlab.com" in hosts
+    ours = ("127.0.0.1", "cdn.knightlab.com")
+    strangers = sorted((kind, url) for kind, url in requests
+                       if not url.startswith(("data:", "blob:", "about:"))
+                       and (host := re.sub(r"^[a-z]+://([^/:?#]*).*$", r"\1", url)) not in ours
+                       and not _service_host(host))
+    assert strangers == []
+    assert not any("evil" in host for host in hosts), sorted(hosts)
+    # The genuine media did load from their services (so the slides were visited).
+    assert {"en.wikipedia.org", "player.vimeo.com", "www.dailymotion.com", "api.flickr.com"} <= hosts, sorted(hosts)
+    # And each lookalike is a plain link on its slide.
+    links = rendered.js("() => Array.from(document.querySelectorAll('.tl-text-content a[href]')).map(a => a.href)")
+    assert len([h for h in links if "evil" in h]) >= len([u for u in hostile if tljs._media_url(u) and "evil" in u])
+    print(f"\n{len(hostile)} lookalikes, {len(genuine)} genuine: {len(requests)} requests, hosts {sorted(hosts)}")
+
+
+def test_canary_the_network_log_sees_lookalikes_load(render: Callable[..., Rendered]) -> None:
+    """The control: the same lookalikes handed to TimelineJS as media (no policy) do reach evil hosts."""
+    tl = _media_timeline(_hostile_media_urls())
+    data = _json_data(tl)
+    for slide, event in zip(data["events"], tl.events, strict=True):
+        assert event.media is not None
+        slide["media"] = {"url": tljs._media_url(event.media.url) or event.media.url}
+    rendered = render(_harness(data), "harness.html", wait_slides=len(data["events"]) + 1)
+    requests = _visit_every_slide(rendered)
+    evil = sorted({(kind, url) for kind, url in requests if "evil" in url.split("/")[2]})
+    kinds = {kind for kind, _ in evil}
+    assert {"script", "document"} <= kinds, evil  # Wikipedia's JSONP, Google Maps' and Docs' frames
+    print("\nwithout the policy, TimelineJS asks:\n" + "\n".join(f"  {kind}: {url}" for kind, url in evil))
