@@ -24,7 +24,7 @@ CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: A control character not allowed in descriptions and ``extra`` (carriage return is, too).
 MULTILINE_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-_ALLOWED = "tabs and line breaks"
+_ALLOWED = "tabs and line feeds"
 #: What a load problem about a control character suggests.
 CONTROL_HINT = f"text may hold {_ALLOWED} but no other control character; remove it"
 
