@@ -189,6 +189,25 @@ def indented_json(value: Any, pad: str, depth: int = 0) -> str:
     return _encode_scalar(value)
 
 
+#: What ``json`` writes raw with ``ensure_ascii=False`` but must not reach a
+#: terminal or an editor unescaped: DEL and the C1 controls (C0 controls are
+#: always written as escapes).  They can only occur inside JSON strings,
+#: where ``\u0080`` means the same character, so escaping keeps the output
+#: lossless.  Loading refuses them; a timeline built in code may hold them.
+_RAW_CONTROL_RE = re.compile("[\x7f-\x9f]")
+
+
+def _control_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def escape_controls(text: str) -> str:
+    """JSON text with DEL and the C1 controls written as ``\\u007f`` to ``\\u009f``."""
+    if _RAW_CONTROL_RE.search(text) is None:
+        return text
+    return _RAW_CONTROL_RE.sub(_control_escape, text)
+
+
 class JsonExporter:
     name = "json"
     extensions = (".json",)
@@ -240,11 +259,12 @@ class JsonExporter:
                 eras.append(data)
             parts.append(f'{pad}"eras"{sep}{dump(eras, 1)}')
         write = stream.write
-        write(("{" + nl + ("," + nl).join(parts) + "," + nl + f'{pad}"events"{sep}[').encode("utf-8"))
+        head_text = "{" + nl + ("," + nl).join(parts) + "," + nl + f'{pad}"events"{sep}['
+        write(escape_controls(head_text).encode("utf-8"))
         zone = timeline.timezone
         first = True
         for event in iter_events(timeline):
-            chunk = dump(event_to_data(event, zone), 2)
+            chunk = escape_controls(dump(event_to_data(event, zone), 2))
             write(((nl if first else "," + nl) + pad * 2 + chunk).encode("utf-8"))
             first = False
         write(((nl + pad if not first else "") + "]" + nl + "}" + "\n").encode("utf-8"))

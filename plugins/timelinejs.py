@@ -94,14 +94,19 @@ FONTS = (
 # --- text ------------------------------------------------------------------------
 
 
+#: Control characters other than tab, line feed and carriage return: loading
+#: refuses them, and any in a timeline built in code are shown as U+FFFD.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _html_text(text: str) -> str:
     """Plain text for a field TimelineJS sanitises and inserts as HTML."""
-    return html.escape(text, quote=True)
+    return html.escape(_CONTROL_RE.sub("\ufffd", text), quote=True)
 
 
 def _stripped_text(text: str) -> str:
     """Plain text for ``display_date``/``group``: stripped of markup, then inserted as HTML."""
-    return html.escape(html.escape(text, quote=True), quote=True)
+    return html.escape(_html_text(text), quote=True)
 
 
 def _media_url(url: str) -> str | None:
@@ -507,12 +512,20 @@ def _write_data(timeline: Timeline, write: Callable[[str], None], dump: Callable
     write(("" if first else nl + pad) + f"],{nl}{pad}" + f'"eras"{sep}{dump(eras, 1)}{nl}}}')
 
 
+def _raw_controls_escaped(text: str) -> str:
+    """JSON text with DEL and the C1 controls (which ``ensure_ascii=False`` writes raw) as ``\\u`` escapes."""
+    if _RAW_CONTROL_RE.search(text) is None:
+        return text
+    return _RAW_CONTROL_RE.sub(_script_escape, text)
+
+
 def _json_dumper(indent: int) -> Callable[[Any, int], str]:
     if not indent:
-        return lambda value, depth: json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return lambda value, depth: _raw_controls_escaped(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
     def dump(value: Any, depth: int) -> str:
-        return json.dumps(value, ensure_ascii=False, indent=indent).replace("\n", "\n" + " " * (indent * depth))
+        text = json.dumps(value, ensure_ascii=False, indent=indent).replace("\n", "\n" + " " * (indent * depth))
+        return _raw_controls_escaped(text)
 
     return dump
 
@@ -559,11 +572,13 @@ def script_json(value: Any) -> str:
     return _SCRIPT_UNSAFE.sub(_script_escape, text)
 
 
-_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\x7f-\x9f]")
+_RAW_CONTROL_RE = re.compile("[\x7f-\x9f]")
 
 
 def _script_escape(match: re.Match[str]) -> str:
-    return _SCRIPT_ESCAPES[match.group()]
+    char = match.group()
+    return _SCRIPT_ESCAPES.get(char) or f"\\u{ord(char):04x}"
 
 
 def _assets_base(value: str | None) -> str:

@@ -68,9 +68,10 @@ def inline_text(token: Token) -> str:
 
 
 def collapse(text: str) -> str:
-    """What escape_markdown promises to keep: whitespace runs with a break or tab become one space."""
-    text = text.replace("\0", "\ufffd")
-    return re.sub(r"\s*[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]\s*", " ", text)
+    """What escape_markdown promises to keep: whitespace runs with a break or tab become one space,
+    other control characters U+FFFD."""
+    text = re.sub(r"\s*[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]\s*", " ", text)
+    return re.sub("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]", "\ufffd", text)
 
 
 # --------------------------------------------------------------------------

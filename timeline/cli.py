@@ -333,15 +333,21 @@ def show(
 ) -> None:
     """Print the events in order, one line each, with their dates."""
     from .display import human_span
+    from .text import replace_controls
+
+    def one_line(text: str) -> str:
+        # Data built in code may hold what loading refuses: no control character reaches the terminal.
+        return " ".join(replace_controls(text).split())
 
     timeline = _filtered(_load(files, input_format), tags, groups, since, until)
     rows = [(human_span(e.start, e.end, ongoing=e.ongoing), e) for e in timeline.events]
     width = min(max((len(date) for date, _ in rows), default=0), 34)
-    click.echo(click.style(timeline.title, bold=True))
+    click.echo(click.style(one_line(timeline.title), bold=True))
     for date, event in rows:
-        tags_text = click.style(f"  [{', '.join(event.tags)}]", dim=True) if event.tags else ""
-        title = " ".join(event.title.split())
-        click.echo(f"{date:<{width}}  {title}{tags_text}")
+        tags_text = ""
+        if event.tags:
+            tags_text = click.style(f"  [{', '.join(one_line(tag) for tag in event.tags)}]", dim=True)
+        click.echo(f"{date:<{width}}  {one_line(event.title)}{tags_text}")
     click.echo(click.style(f"{len(rows)} events", dim=True))
 
 

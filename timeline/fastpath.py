@@ -22,6 +22,7 @@ from .dates import Date, parse_span
 from .errors import DateError
 from .fields import EVENT_FIELDS, LOCATION_FIELDS, MEDIA_FIELDS, SOURCE_FIELDS
 from .model import Event, Location, Media, Source
+from .text import CONTROL_RE, MULTILINE_CONTROL_RE
 from .validation import is_plain_data
 
 __all__ = ["FastBuilder"]
@@ -30,6 +31,9 @@ _EVENT_KEYS = frozenset(EVENT_FIELDS)
 _SOURCE_KEYS = frozenset(SOURCE_FIELDS)
 _LOCATION_KEYS = frozenset(LOCATION_FIELDS)
 _MEDIA_KEYS = frozenset(MEDIA_FIELDS)
+#: One search per string: a control character sends the event the careful way.
+_control = CONTROL_RE.search
+_control_multiline = MULTILINE_CONTROL_RE.search
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -66,6 +70,11 @@ def _texts(value: Any) -> tuple[str, ...] | None:
         if type(item) is not str or not item.strip():
             return None
     return tuple(value)
+
+
+def _clean(texts: tuple[str, ...]) -> bool:
+    """Whether no text of ``texts`` holds a control character."""
+    return not any(map(_control, texts))
 
 
 def _number(value: Any) -> float | bool | None:
@@ -152,14 +161,26 @@ class FastBuilder:
         if raw is None:
             return None
         if type(raw) is str:
-            return self._places.share((raw,), Location(name=raw))
+            key: tuple[Any, ...] = (raw,)
+            found = self._places.get(key)
+            if found is not None:
+                return found
+            if _control(raw):
+                return False
+            return self._places.share(key, Location(name=raw))
         if type(raw) is not dict or not raw.keys() <= _LOCATION_KEYS:
             return False
         name = raw.get("name")
         lat, lon = _number(raw.get("lat")), _number(raw.get("lon"))
         if lat is False or lon is False or (name is not None and type(name) is not str):
             return False
-        return self._places.share((name, lat, lon), Location(name=name, lat=lat, lon=lon))
+        key = (name, lat, lon)
+        found = self._places.get(key)
+        if found is not None:
+            return found
+        if name is not None and _control(name):
+            return False
+        return self._places.share(key, Location(name=name, lat=lat, lon=lon))
 
     def _sources(self, raw: Any, zone: str | None) -> tuple[Source, ...] | None:
         if raw is None:
@@ -170,6 +191,8 @@ class FastBuilder:
         share = self._strings.share
         for item in raw:
             if type(item) is str:
+                if _control(item):
+                    return None
                 sources.append(Source(title=item))
                 continue
             if type(item) is not dict or not item.keys() <= _SOURCE_KEYS:
@@ -177,14 +200,21 @@ class FastBuilder:
             get = item.get
             title, publisher, url, date_raw = get("title"), get("publisher"), get("url"), get("date")
             if title is None:
-                if type(url) is not str:
+                if type(url) is not str or _control(url):
                     return None
-            elif type(title) is not str or (url is not None and type(url) is not str):
+            elif (type(title) is not str or _control(title)) or (
+                url is not None and (type(url) is not str or _control(url))
+            ):
                 return None
             if publisher is not None:
                 if type(publisher) is not str:
                     return None
-                publisher = share(publisher, publisher)
+                shared = self._strings.get(publisher)
+                if shared is None:
+                    if _control(publisher):
+                        return None
+                    shared = share(publisher, publisher)
+                publisher = shared
             date = None
             if date_raw is not None:
                 date = self._date(date_raw, zone)
@@ -201,6 +231,8 @@ class FastBuilder:
         event_id, title = get("id"), get("title")
         if type(event_id) is not str or type(title) is not str or not title.strip() or not self._id_match(event_id):
             return None
+        if _control(title):
+            return None
         zone = get("timezone")
         if zone is not None:
             if type(zone) is not str or not self._zone_ok(zone):
@@ -212,16 +244,28 @@ class FastBuilder:
         description = get("description")
         if description is None:
             description = ""
-        elif type(description) is not str:
+        elif type(description) is not str or _control_multiline(description):
             return None
         group = get("group")
         if group is not None:
             if type(group) is not str:
                 return None
-            group = self._strings.share(group, group)
+            shared = self._strings.get(group)
+            if shared is None:
+                if _control(group):
+                    return None
+                shared = self._strings.share(group, group)
+            group = shared
         tags, related = _texts(get("tags")), _texts(get("related"))
-        if tags is None or related is None:
+        if tags is None or related is None or (related and not _clean(related)):
             return None
+        if tags:
+            shared_tags = self._tags.get(tags)
+            if shared_tags is None:
+                if not _clean(tags):
+                    return None
+                shared_tags = self._tags.share(tags, tags)
+            tags = shared_tags
         location = self._location(get("location"))
         sources = self._sources(get("sources"), zone or default_zone)
         if location is False or sources is None:
@@ -243,7 +287,7 @@ class FastBuilder:
             ongoing=span[2],
             timezone=zone,
             description=description,
-            tags=self._tags.share(tags, tags) if tags else (),
+            tags=tags,
             group=group,
             location=location,  # type: ignore[arg-type]
             media=media,
@@ -255,13 +299,15 @@ class FastBuilder:
     @staticmethod
     def _media(raw: Any) -> Media | None:
         if type(raw) is str:
-            return Media(url=raw)
+            return None if _control(raw) else Media(url=raw)
         if type(raw) is not dict or not raw.keys() <= _MEDIA_KEYS:
             return None
         url, caption, credit = raw.get("url"), raw.get("caption"), raw.get("credit")
         if type(url) is not str or not url.strip():
             return None
         if (caption is not None and type(caption) is not str) or (credit is not None and type(credit) is not str):
+            return None
+        if _control(url) or (caption is not None and _control(caption)) or (credit is not None and _control(credit)):
             return None
         return Media(url=url, caption=caption, credit=credit)
 

@@ -121,6 +121,19 @@ _TRIMMED_WS = frozenset(
     "\t\n\f\r \xa0\u1680\u202f\u205f\u3000\u2028\u2029" + "".join(chr(code) for code in range(0x2000, 0x200B))
 )
 
+# Control characters left once whitespace is collapsed (NUL, ESC, DEL, C1
+# controls but U+0085): written as U+FFFD, so no terminal escape or
+# invisible control reaches the output.
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+# Control characters a description may not pass on (tab, line feed and
+# carriage return are line structure, and stay).
+_DESCRIPTION_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What GFM's autolink extension (cmark-gfm, GitHub) turns into a link in
+# plain text: "://" after a scheme, and "www.".  A backslash escape of the
+# ":" or of the "." stops it (checked with cmark-gfm); escaping a later
+# character does not (cmark-gfm then links the URL with the backslash in it).
+_AUTOLINK_TRIGGER_RE = re.compile(r":(?=//)|(?<=[wW]{3})\.")
+
 _ORDERED_MARKER_RE = re.compile(r"[0-9]{1,9}(?=[.)](?:[ \t]|\Z))")
 _DELIMITER_ROW_RE = re.compile(r"[-:| \t]*")
 _SETEXT_EQUALS_RE = re.compile(r"=+[ \t]*")
@@ -210,14 +223,22 @@ def escape_markdown(text: str) -> str:
     Use it for a title in a heading, a table cell, a list item or link text:
     nothing the user typed can become markup, HTML or structure.  Whitespace
     runs containing a line break or a tab collapse to one space (inline
-    contexts are one line); NUL becomes U+FFFD, as any CommonMark parser
-    would make it.  Characters that could be syntax there are
-    backslash-escaped; whitespace at either end is written as character
-    references so that it is not stripped or read as indentation.  A ``|``
-    is escaped as ``\\|``, which is also right inside a GFM table cell.
+    contexts are one line); every other control character (NUL, ESC, DEL,
+    the C1 controls) becomes U+FFFD, as a CommonMark parser makes NUL.
+    Characters that could be syntax there are backslash-escaped; whitespace
+    at either end is written as character references so that it is not
+    stripped or read as indentation.  A ``|`` is escaped as ``\\|``, which
+    is also right inside a GFM table cell.  The ``:`` of ``://`` and the
+    ``.`` of ``www.`` are escaped so that GFM does not make bare URLs into
+    links (``https\\://example.org``, ``www\\.example.org``); an e-mail
+    address cannot be kept from GFM's autolinking by any escape, so
+    ``a@b.example`` still becomes a ``mailto:`` link on GitHub.
     """
-    collapsed = _WS_RUN_RE.sub(_collapse_run, text.replace("\0", "\ufffd"))
-    return _protect_line(_escape_text(collapsed, open_end=True))
+    collapsed = _CONTROL_RE.sub("\ufffd", _WS_RUN_RE.sub(_collapse_run, text))
+    escaped = _escape_text(collapsed, open_end=True)
+    if ":" in escaped or "." in escaped:
+        escaped = _AUTOLINK_TRIGGER_RE.sub(r"\\\g<0>", escaped)
+    return _protect_line(escaped)
 
 
 # --------------------------------------------------------------------------
@@ -803,7 +824,7 @@ def markdown_to_markdown(md: str, *, heading_level: int = 4) -> str:
 
 def _markdown_to_markdown_parsed(md: str, heading_level: int) -> str:
     """The slow path of :func:`markdown_to_markdown`: parse and re-render."""
-    root = _tree(md, html=True)
+    root = _tree(_DESCRIPTION_CONTROL_RE.sub("\ufffd", md), html=True)
     levels = _heading_levels(root)
     shift = heading_level - min(levels) if levels else 0
     lines, _ = _md_blocks(root.children, shift)
@@ -884,7 +905,7 @@ def _markdown_to_html_parsed(md: str) -> str:
     """The slow path of :func:`markdown_to_html`."""
     parser = _parser(False)
     env: dict[str, object] = {}
-    tokens = parser.parse(md, env)
+    tokens = parser.parse(_DESCRIPTION_CONTROL_RE.sub("\ufffd", md), env)
     for token in tokens:
         if token.type == "inline" and token.children:
             token.children = _sanitize_inline(token.children)
@@ -1001,5 +1022,5 @@ def markdown_to_text(md: str) -> str:
 
 def _markdown_to_text_parsed(md: str) -> str:
     """The slow path of :func:`markdown_to_text`."""
-    text = _text_blocks(_tree(md, html=True).children)
+    text = _text_blocks(_tree(_DESCRIPTION_CONTROL_RE.sub("\ufffd", md), html=True).children)
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")

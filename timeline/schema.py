@@ -32,6 +32,7 @@ from .model import Era, Event, Location, Media, Source
 from .problems import Problem
 from .protocols import Document, Path
 from .suggest import did_you_mean
+from .text import CONTROL_HINT, control_problem
 from .validation import era_span_problem, extra_problem
 
 __all__ = [
@@ -158,7 +159,9 @@ class _Builder:
                     prefix + (name,), f"unknown field {name!r}", hint=hint or f"known fields: {', '.join(known)}"
                 )
 
-    def text(self, value: Any, rel: tuple[str | int, ...], *, required: bool = False) -> str | None:
+    def text(
+        self, value: Any, rel: tuple[str | int, ...], *, required: bool = False, multiline: bool = False
+    ) -> str | None:
         if value is None:
             if required:
                 self.problem(rel, "is required")
@@ -167,22 +170,32 @@ class _Builder:
             if required and not value.strip():
                 self.problem(rel, "must not be empty")
                 return None
-            return value
+            return self.clean(value, rel, multiline=multiline)
         self.problem(rel, f"expected text, got {_type_name(value)}", hint="quote the value")
+        return None
+
+    def clean(self, value: str, rel: tuple[str | int, ...], *, multiline: bool = False) -> str | None:
+        """``value``, or ``None`` after reporting the control character it holds."""
+        message = control_problem(value, multiline=multiline)
+        if message is None:
+            return value
+        self.problem(rel, message, hint=CONTROL_HINT)
         return None
 
     def texts(self, value: Any, rel: tuple[str | int, ...]) -> tuple[str, ...]:
         if value is None:
             return ()
         if isinstance(value, str):
-            return (value,)
+            checked = self.clean(value, rel)
+            return () if checked is None else (checked,)
         if not isinstance(value, list):
             self.problem(rel, f"expected a list of text, got {_type_name(value)}")
             return ()
         out: list[str] = []
         for i, item in enumerate(value):
             if isinstance(item, str) and item.strip():
-                out.append(item)
+                if self.clean(item, rel + (i,)) is not None:
+                    out.append(item)
             else:
                 self.problem(rel + (i,), f"expected non-empty text, got {_type_name(item)}")
         return tuple(out)
@@ -309,7 +322,7 @@ def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) 
     else:
         zone = own_zone or default_zone
     start, end, ongoing = b.span(raw, zone)
-    description = b.text(raw.get("description"), ("description",)) or ""
+    description = b.text(raw.get("description"), ("description",), multiline=True) or ""
     tags = b.texts(raw.get("tags"), ("tags",))
     group = b.text(raw.get("group"), ("group",))
     related = b.texts(raw.get("related"), ("related",))
@@ -350,7 +363,8 @@ def _build_location(b: _Builder, raw: Any) -> Location | None:
     if raw is None:
         return None
     if isinstance(raw, str):
-        return Location(name=raw)
+        name = b.clean(raw, ("location",))
+        return None if name is None else Location(name=name)
     mapping = b.mapping(raw, ("location",))
     if mapping is None:
         return None
@@ -366,7 +380,8 @@ def _build_media(b: _Builder, raw: Any) -> Media | None:
     if raw is None:
         return None
     if isinstance(raw, str):
-        return Media(url=raw)
+        url = b.clean(raw, ("media",))
+        return None if url is None else Media(url=url)
     mapping = b.mapping(raw, ("media",))
     if mapping is None:
         return None
@@ -387,7 +402,8 @@ def _build_sources(b: _Builder, raw: Any, zone: str | None) -> tuple[Source, ...
     for i, item in enumerate(raw):
         rel: tuple[str | int, ...] = ("sources", i)
         if isinstance(item, str):
-            sources.append(Source(title=item))
+            if b.clean(item, rel) is not None:
+                sources.append(Source(title=item))
             continue
         mapping = b.mapping(item, rel)
         if mapping is None:
@@ -423,7 +439,7 @@ def _build_era(ctx: _Context, raw: Any, index: int, zone: str | None) -> Era | N
     span_problem = era_span_problem(start, end) if start is not None else None
     if span_problem:
         b.problem(("end",), span_problem)
-    description = b.text(raw.get("description"), ("description",)) or ""
+    description = b.text(raw.get("description"), ("description",), multiline=True) or ""
     if not b.ok or title is None or start is None:
         return None
     return Era(title=title, start=start, end=end, ongoing=ongoing, description=description)
@@ -472,7 +488,7 @@ def build_file(
         else:
             b.problem(("id",), f"{timeline_id!r} is not a valid id", hint=f"{_ID_HELP}; e.g. {slugify(timeline_id)!r}")
     for key in ("title", "description"):
-        value = b.text(content.get(key), (key,))
+        value = b.text(content.get(key), (key,), multiline=key == "description")
         if value is not None:
             header[key] = value
     zone = b.zone(content.get("timezone"), ("timezone",))

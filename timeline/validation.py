@@ -19,6 +19,7 @@ from .errors import InvalidTimelineError
 from .model import Era, Event, Timeline
 from .problems import Problem
 from .suggest import did_you_mean
+from .text import MULTILINE_CONTROL_RE, control_problem
 
 __all__ = [
     "MAX_EXTRA_DEPTH",
@@ -27,6 +28,7 @@ __all__ = [
     "extra_problem",
     "find_problems",
     "is_plain_data",
+    "text_problems",
     "validate",
 ]
 
@@ -76,7 +78,8 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-_SCALARS = (str, bool, int)
+_SCALARS = (bool, int)
+_extra_control = MULTILINE_CONTROL_RE.search
 
 
 def is_plain_data(value: Any) -> bool:
@@ -94,6 +97,10 @@ def is_plain_data(value: Any) -> bool:
         if seen > MAX_EXTRA_VALUES or depth > MAX_EXTRA_DEPTH:
             return False
         kind = type(item)
+        if kind is str:
+            if _extra_control(item):
+                return False
+            continue
         if item is None or kind in _SCALARS:
             continue
         if kind is float:
@@ -103,7 +110,7 @@ def is_plain_data(value: Any) -> bool:
             depth += 1
             if isinstance(item, Mapping):
                 for key, child in item.items():
-                    if type(key) is not str:
+                    if type(key) is not str or _extra_control(key):
                         return False
                     push((depth, child))
             else:
@@ -134,7 +141,12 @@ def extra_problem(extra: Mapping[str, Any]) -> tuple[tuple[str | int, ...], str]
             return (), f"holds more than {MAX_EXTRA_VALUES:,} values (counting each use of a YAML alias)"
         if len(path) > MAX_EXTRA_DEPTH:
             return path[:1], f"is nested more than {MAX_EXTRA_DEPTH} levels deep"
-        if value is None or isinstance(value, (str, bool, int)):
+        if isinstance(value, str):
+            message = control_problem(value, multiline=True)
+            if message is not None:
+                return path, message
+            continue
+        if value is None or isinstance(value, (bool, int)):
             continue
         if isinstance(value, float):
             if not math.isfinite(value):
@@ -146,6 +158,9 @@ def extra_problem(extra: Mapping[str, Any]) -> tuple[tuple[str | int, ...], str]
             for key, _ in items:
                 if not isinstance(key, str):
                     return path + (str(key),), f"has a key that is {_kind(key)}, not text; quote the key"
+                message = control_problem(key, multiline=True)
+                if message is not None:
+                    return path + (key,), f"has a key that {message}"
             stack.extend((path + (key,), item) for key, item in reversed(items))
         elif isinstance(value, (list, tuple)):
             stack.extend((path + (i,), item) for i, item in reversed(list(enumerate(value))))
@@ -238,9 +253,55 @@ def find_problems(
     return problems
 
 
+def _event_texts(event: Event) -> Iterable[tuple[str, str | None, bool]]:
+    """(field, value, multiline) for every text field of ``event`` (``extra`` aside)."""
+    yield "id", event.id, False
+    yield "title", event.title, False
+    yield "description", event.description, True
+    yield "timezone", event.timezone, False
+    yield "group", event.group, False
+    for i, tag in enumerate(event.tags):
+        yield f"tags[{i}]", tag, False
+    for i, other in enumerate(event.related):
+        yield f"related[{i}]", other, False
+    if event.location is not None:
+        yield "location.name", event.location.name, False
+    if event.media is not None:
+        for key in ("url", "caption", "credit"):
+            yield f"media.{key}", getattr(event.media, key), False
+    for i, source in enumerate(event.sources):
+        for key in ("title", "publisher", "url"):
+            yield f"sources[{i}].{key}", getattr(source, key), False
+
+
+def text_problems(timeline: Timeline) -> list[Problem]:
+    """A problem for each text field of ``timeline`` that holds a control character (see :mod:`timeline.text`).
+
+    Loading refuses them as it reads; this is the same rule for a timeline built in code.
+    """
+    problems: list[Problem] = []
+
+    def check(owner: str, field: str, value: str | None, multiline: bool) -> None:
+        if isinstance(value, str):
+            message = control_problem(value, multiline=multiline)
+            if message is not None:
+                problems.append(Problem(message, event=owner, field=field))
+
+    for key, multiline in (("id", False), ("title", False), ("description", True), ("timezone", False)):
+        check("timeline", key, getattr(timeline, key), multiline)
+    for era in timeline.eras:
+        check(f"era {era.title!r}", "title", era.title, False)
+        check(f"era {era.title!r}", "description", era.description, True)
+    for event in timeline.events:
+        for field, value, multiline in _event_texts(event):
+            check(f"event {event.id!r}", field, value, multiline)
+    return problems
+
+
 def validate(timeline: Timeline) -> Timeline:
     """Return ``timeline`` unchanged, or raise :class:`InvalidTimelineError` listing every problem."""
     problems = find_problems(timeline.events, timeline.eras)
+    problems.extend(text_problems(timeline))
     for event in timeline.events:
         found = extra_problem(event.extra)
         if found is not None:

@@ -19,7 +19,9 @@ from ..model import Era, Event, Location, Media, Source, Timeline
 
 __all__ = ["HOSTILE_STRINGS", "corpus", "large_timeline", "unchecked_corpus"]
 
-#: Text that turns into structure when a format forgets to escape it.
+#: Text that turns into structure when a format forgets to escape it.  Control
+#: characters other than tab and line feed are not valid in a timeline (loading
+#: refuses them): they are in :data:`CONTROL_STRINGS` and :func:`unchecked_corpus`.
 HOSTILE_STRINGS: tuple[str, ...] = (
     '<script>alert("x")</script>',
     "</textarea></script><img src=x onerror=alert(1)>",
@@ -27,15 +29,21 @@ HOSTILE_STRINGS: tuple[str, ...] = (
     "[click me](javascript:alert(1)) <javascript:alert(2)> ![img](javascript:alert(3))",
     '<a href="javascript:alert(1)">raw html link</a>',
     "# Not a heading\n* not a list\n| not | a table |\n---\n```\nnot code",
-    "Line one\r\nEND:VEVENT\r\nEND:VCALENDAR\r\nBEGIN:VCALENDAR\r\nSUMMARY:forged",
-    "lone CR\rlone LF\nline separator\u2028paragraph separator\u2029done",
+    "Line one\nEND:VEVENT\nEND:VCALENDAR\nBEGIN:VCALENDAR\nSUMMARY:forged",
+    "lone LF\nline separator\u2028paragraph separator\u2029done",
     "quotes ' \" ` and backslashes \\ \\\\ \\n \\u0000 and a tab\there",
-    "control characters \x01\x02\x07\x08\x0b\x0c\x1b[31mred\x1b[0m\x7f\x85 end",
     '=cmd|" /C calc"!A0;,+SUM(1,2),-1,@A1',
     "key: value\n- yaml item\n--- \n... \n!!python/object:os.system",
     "  leading and trailing spaces  ",
     "x" * 1000,
     "combining e\u0301 and zero\u200bwidth and bidi \u202eevil\u202c",
+)
+
+#: Control characters: terminal escapes, a hyperlink, CR line ends, C1.
+CONTROL_STRINGS: tuple[str, ...] = (
+    "control characters \x01\x02\x07\x08\x0b\x0c\x1b[31mred\x1b[0m\x7f\x85\x9b2J end",
+    "Line one\r\nEND:VEVENT\r\nEND:VCALENDAR\r\nBEGIN:VCALENDAR\r\nSUMMARY:forged lone CR\r",
+    "\x1b]8;;https://evil.example\x07a hidden link\x1b]8;;\x07 \x1b]0;window title\x07 \x00 NUL",
 )
 
 _HANGUL = "조선민주주의인민공화국과 러시아 연방 사이의 포괄적인 전략적 동반자 관계에 관한 조약"
@@ -449,6 +457,27 @@ def unchecked_corpus() -> dict[str, Timeline]:
     write them; it must not crash.
     """
     cases = [
+        _timeline(
+            "control-characters",
+            CONTROL_STRINGS[0],
+            [
+                Event(
+                    id=f"control-{index}",
+                    title=text,
+                    start=Date(2000, 1, index + 1),
+                    description=f"{text}\n\n{text}",
+                    tags=(text,),
+                    group=text,
+                    location=Location(name=text),
+                    media=Media(url="https://example.org/a.png", caption=text, credit=text),
+                    sources=(Source(title=text, publisher=text),),
+                    extra={"note": text},
+                )
+                for index, text in enumerate(CONTROL_STRINGS)
+            ],
+            description="\n\n".join(CONTROL_STRINGS),
+            eras=[Era(title=CONTROL_STRINGS[1], start=Date(2000), end=Date(2001), description=CONTROL_STRINGS[2])],
+        ),
         _timeline(
             "unsafe-urls",
             "Unsafe URLs",
