@@ -300,7 +300,11 @@ def cli() -> None:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, writable=True, allow_dash=True),
-    help="Write here (atomically: a failed export leaves an existing file untouched). Default: standard output.",
+    help=(
+        "Write here. A file is replaced atomically (a failed export leaves it untouched; through a symlink, "
+        "the file it points to); a device, FIFO or /dev/fd/N is written in place. Not one of the inputs. "
+        "Default: standard output."
+    ),
 )
 @click.option(
     "--option",
