@@ -302,7 +302,7 @@ def cli() -> None:
     type=click.Path(dir_okay=False, writable=True, allow_dash=True),
     help=(
         "Write here. A file is replaced atomically (a failed export leaves it untouched; through a symlink, "
-        "the file it points to); a device, FIFO or /dev/fd/N is written in place. Not one of the inputs. "
+        "the file it points to); a device, FIFO or /dev/fd/N is written in place. Never an input file. "
         "Default: standard output."
     ),
 )
