@@ -199,6 +199,54 @@ def _load(files: Sequence[str], input_format: str | None) -> Timeline:
     return load(list(files), input_format=input_format, show_progress=True)
 
 
+def _check_output(output: str, files: Sequence[str]) -> None:
+    """Before reading anything: ``-o`` must not be one of the inputs, and its folder must exist.
+
+    Overwriting an input is refused as a usage error (exit status 2); a
+    missing folder is a failure to write, like a read-only disk (exit status 1).
+    """
+    from pathlib import Path
+
+    from .atomic import resolve_target
+    from .errors import ExportError, TimelineError, UsageError
+    from .loading import find_default_input, input_files
+    from .problems import shorten
+
+    shown = repr(shorten(output))
+    try:
+        target = resolve_target(output)
+    except OSError as exc:
+        raise ExportError(f"cannot write {shown}: {exc.strerror or exc}") from None
+    if target.kind == "file":
+        folder = Path(target.path).parent
+        if not folder.is_dir():
+            problem = "is not a folder" if folder.exists() else "does not exist"
+            what = f"the folder {shorten(str(folder))!r}" if problem == "does not exist" else repr(shorten(str(folder)))
+            raise ExportError(f"cannot write {shown}: {what} {problem}")
+    try:
+        written = os.stat(output)
+    except OSError:
+        return  # nothing there yet, so it is not an input either
+    if "-" in files:
+        return
+    paths: Sequence[str | os.PathLike[str]] = files or find_default_input()[0]
+    try:
+        inputs = input_files(paths)
+    except TimelineError:
+        inputs = [Path(path) for path in paths]  # a folder without timeline files: loading reports it
+    for path in inputs:
+        try:
+            read = os.stat(path)
+        except OSError:
+            continue
+        if (read.st_dev, read.st_ino) == (written.st_dev, written.st_ino):
+            same = "" if os.fspath(path) == output else f" ({shorten(str(path))!r})"
+            raise UsageError(
+                f"-o {shown} is one of the input files{same}; the export would replace the data it is"
+                " made from: write it to another file"
+            )
+
+
 def _filtered(
     timeline: Timeline, tags: Sequence[str], groups: Sequence[str], since: str | None, until: str | None
 ) -> Timeline:
@@ -252,7 +300,11 @@ def cli() -> None:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, writable=True, allow_dash=True),
-    help="Write here (atomically: a failed export leaves an existing file untouched). Default: standard output.",
+    help=(
+        "Write here. A file is replaced atomically (a failed export leaves it untouched; through a symlink, "
+        "the file it points to); a device, FIFO or /dev/fd/N is written in place. Never an input file. "
+        "Default: standard output."
+    ),
 )
 @click.option(
     "--option",
@@ -297,6 +349,8 @@ def export(
 
     options = parse_option_assignments(option_pairs)
     resolve_options(tuple(exporter.options), options, exporter=exporter.name)  # fail before loading data
+    if not to_stdout:
+        _check_output(output or "", files)
     timeline = _filtered(_load(files, input_format), tags, groups, since, until)
     from .progress import progress_reporting
 
@@ -308,7 +362,9 @@ def export(
         else:
             run_export(timeline, exporter.name, output, registry=registry, **options)
     if not to_stdout:
-        click.echo(f"timeline: wrote {len(timeline)} events to {output}", err=True)
+        from .problems import shorten
+
+        click.echo(f"timeline: wrote {len(timeline)} events to {shorten(output or '')}", err=True)
 
 
 @cli.command()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import warnings
 from collections.abc import Mapping
+from pathlib import Path
 from typing import IO, Any
 
 from .errors import ExportError, TimelineError
 from .model import Timeline
 from .options import resolve_options
+from .problems import shorten
 from .registry import Registry, default_registry
 
 __all__ = ["export", "plugin_origin", "run_exporter"]
@@ -32,6 +35,23 @@ def plugin_origin(exporter: Any, registry: Registry | None = None) -> str:
 def _first_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
+def _write_failure(exc: OSError, dest: str | os.PathLike[str]) -> str:
+    """Why ``dest`` could not be written; a missing folder (or a file where one should be) is named."""
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR) and exc.filename is not None:
+        from .atomic import resolve_target
+
+        try:
+            folder = str(Path(resolve_target(dest).path).parent)
+        except OSError:
+            folder = None
+        if os.fsdecode(exc.filename) == folder:
+            shown = repr(shorten(folder))
+            if exc.errno == errno.ENOENT:
+                return f"the folder {shown} does not exist"
+            return f"{shown} is not a folder"
+    return exc.strerror or str(exc)
 
 
 def run_exporter(
@@ -92,11 +112,12 @@ def export(
     if isinstance(dest, (str, os.PathLike)):
         from .atomic import atomic_output
 
+        shown = repr(shorten(os.fspath(dest)))
         try:
             with atomic_output(dest) as stream:
-                run_exporter(exporter, timeline, stream, resolved, registry=registry, where=repr(os.fspath(dest)))
+                run_exporter(exporter, timeline, stream, resolved, registry=registry, where=shown)
         except OSError as exc:
-            raise ExportError(f"cannot write {os.fspath(dest)!r}: {exc.strerror or exc}") from exc
+            raise ExportError(f"cannot write {shown}: {_write_failure(exc, dest)}") from exc
         return None
     name = getattr(dest, "name", None)
     where = "standard output" if name == "<stdout>" else repr(name) if isinstance(name, str) else None

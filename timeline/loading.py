@@ -70,7 +70,7 @@ def _expand(paths: Iterable[PathLike], registry: Registry) -> list[Path]:
     files: list[Path] = []
     for item in paths:
         path = Path(item)
-        if path.is_dir():
+        if _is_folder(path):
             extensions = registry.reader_extensions()
             found = sorted(
                 p
@@ -85,6 +85,20 @@ def _expand(paths: Iterable[PathLike], registry: Registry) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; a path that cannot even be looked at (too long, a loop of
+    links) is not, and reading it then reports why."""
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def input_files(paths: Iterable[PathLike], *, registry: Registry | None = None) -> list[Path]:
+    """The files :func:`load` would read for ``paths`` (folders replaced by the files they hold)."""
+    return _expand(paths, registry or default_registry())
 
 
 def _read_document(path: Path, data: bytes, reader: Any) -> Document:

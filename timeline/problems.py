@@ -40,7 +40,8 @@ class Problem:
     def __str__(self) -> str:
         where = ""
         if self.file:
-            where = self.file if self.line is None else f"{self.file}:{self.line}"
+            file = shorten(self.file)
+            where = file if self.line is None else f"{file}:{self.line}"
             where += ": "
         parts = []
         if self.event:
