@@ -166,6 +166,12 @@ def _span_problem(start: Date, end: Date | None) -> str | None:
     return None
 
 
+def interval_problem(start: Date, end: Date | None) -> str | None:
+    """Why an interval written in ``start`` (``"1953/1950"``) is the wrong way round, or ``None``."""
+    message = _span_problem(start, end)
+    return None if message is None else f"the interval {message}"
+
+
 def era_span_problem(start: Date, end: Date | None) -> str | None:
     """Why an era's ``end`` is wrong (it ends before it starts), or ``None``."""
     return _span_problem(start, end)
