@@ -8,6 +8,8 @@ import sys
 import timeline
 from timeline import Document, ReadError, decode_text
 
+from ._numbers import is_too_long_integer, long_integer_line, long_integer_message
+
 _LINE = re.compile(r"\(at line (\d+)")
 
 
@@ -32,6 +34,10 @@ class TomlReader:
             raise ReadError(f"invalid TOML: {reason}", line=int(found.group(1)) if found else None) from None
         except RecursionError:
             raise ReadError("invalid TOML: nested too deeply") from None
+        except ValueError as exc:
+            if not is_too_long_integer(exc):
+                raise
+            raise ReadError(long_integer_message(), line=long_integer_line(text, "toml")) from None
         return Document(content)
 
 

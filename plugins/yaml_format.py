@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 import timeline
 from timeline import Document, ReadError, decode_text
 
+from ._numbers import is_too_long_integer, long_integer_message, yaml_long_integer_line
+
 T = TypeVar("T")
 _STACK_LOCK = threading.Lock()
 
@@ -127,8 +129,18 @@ class YamlReader:
         except ReadError:
             raise
         except ValueError as exc:  # PyYAML building an unquoted date such as 2024-13-45
+            if is_too_long_integer(exc):
+                raise ReadError(long_integer_message(), line=_long_integer_line(text, yaml, loader)) from None
             raise ReadError(f"invalid YAML value: {exc} (quote dates: start: '2024-06-19')") from None
         return Document(content, locate=_Locator(text))
+
+
+def _long_integer_line(text: str, yaml: Any, loader: Any) -> int | None:
+    try:
+        node = _run_deep(lambda: yaml.compose(text, Loader=loader), text, yaml)
+    except Exception:  # the text was composed once already; be safe all the same
+        return None
+    return yaml_long_integer_line(node)
 
 
 class _Locator:
