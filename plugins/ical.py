@@ -41,6 +41,7 @@ from timeline import (
     markdown_to_text,
     safe_url,
 )
+from timeline.stamps import as_of, undated_message
 
 __all__ = ["IcalExporter", "fold", "one_line", "text_value"]
 
@@ -347,6 +348,8 @@ class IcalExporter:
             except _Skip:
                 pass
         write(b"END:VCALENDAR\r\n")
+        if writer.undated:
+            warnings.warn(undated_message("ical", writer.undated), UserWarning, stacklevel=2)
         if skipped:
             count = len(skipped)
             shown = ", ".join(skipped[:3]) + (", ..." if count > 3 else "")
@@ -375,8 +378,14 @@ class _Writer:
             + (word if first == last else f"{word}/{_PRECISION_WORDS[last]}") + "\r\nEND:VEVENT\r\n"
             for first, word in _PRECISION_WORDS.items() for last in _PRECISION_WORDS
         }
-        self.as_of = human_date(data_timestamp(timeline))
-        self.today: Day = export_date().first_day()
+        known = as_of(timeline)
+        #: " as of <date>" after "ongoing", or nothing when the data does not say when it was last true
+        self.as_of = "" if known is None else f" as of {human_date(known)}"
+        # the export date for ongoing=until_export: SOURCE_DATE_EPOCH, else the data's `updated`
+        stretch_to = export_date() or timeline.updated
+        self.today: Day | None = None if stretch_to is None else stretch_to.first_day()
+        #: ongoing events written without any date saying how long they were known to go on
+        self.undated: list[str] = []
 
     def header(self) -> bytes:
         tl = self.timeline
@@ -430,7 +439,7 @@ class _Writer:
 
     def _dates(self, start: Date, end: Date | None, ongoing: bool) -> str:
         """The DTSTART and DTEND lines (raises :class:`_OutOfRange`)."""
-        if ongoing and self.stretch:
+        if ongoing and self.stretch and self.today is not None:
             first = start.first_day()
             if self.today >= first:
                 return f"DTSTART;VALUE=DATE:{_day(first)}\r\nDTEND;VALUE=DATE:{_day(_next_day(self.today))}"
@@ -479,10 +488,12 @@ class _Writer:
         if zone and start.has_time:
             notes.append(f"local time in {zone}")
         if ongoing:
-            if self.stretch and self.today >= start.first_day():
+            if self.stretch and self.today is not None and self.today >= start.first_day():
                 notes.append(f"shown until the export date, {human_date(Date(*self.today))}")
+            elif self.as_of:
+                text += self.as_of
             else:
-                text += f" as of {self.as_of}"
+                self.undated.append(event.id)
         if notes:
             text += f" ({', '.join(notes)})"
         return text

@@ -17,6 +17,8 @@ import attrs
 import timeline
 from timeline import Date, Document, Event, Option, ReadError, Source, Timeline, decode_text, iter_events
 
+from ._numbers import is_too_long_integer, long_integer_line, long_integer_message
+
 
 class JsonReader:
     name = "json"
@@ -32,6 +34,10 @@ class JsonReader:
             raise ReadError(f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
         except RecursionError:
             raise ReadError("invalid JSON: nested too deeply") from None
+        except ValueError as exc:
+            if not is_too_long_integer(exc):
+                raise
+            raise ReadError(long_integer_message(), line=long_integer_line(text, "json")) from None
         if duplicated:
             raise _duplicate_key_error(text)
         return Document(content)

@@ -36,13 +36,13 @@ from timeline import (
     OptionError,
     Source,
     Timeline,
-    data_timestamp,
     human_date,
     human_span,
     iter_events,
     markdown_to_html,
     safe_url,
 )
+from timeline.stamps import as_of, undated_message
 
 #: The TimelineJS release the page loads; tests/browser/package.json pins the same one.
 TIMELINEJS_VERSION = "3.9.10"
@@ -355,14 +355,18 @@ def _after(date: Date) -> dict[str, int]:
     return {"year": tl_year(year), "month": month, "day": day}
 
 
-def _span_end(start: Date, end: Date | None, ongoing: bool, updated: Date) -> dict[str, int] | None:
+def _span_end(start: Date, end: Date | None, ongoing: bool, updated: Date | None) -> dict[str, int] | None:
     """The ``end_date`` for a span: the end itself, or ``updated`` for an ongoing one.
 
-    None when TimelineJS would put the end before the start (an ongoing
-    event that began after the data was last updated, or a span whose end
-    is written more coarsely than its start): the display date says the rest.
+    None when there is no such date (an ongoing event and no ``updated`` or
+    ``SOURCE_DATE_EPOCH``: no end is invented), or when TimelineJS would put
+    the end before the start (an ongoing event that began after the data
+    was last updated, or a span whose end is written more coarsely than its
+    start): the display date says the rest.
     """
     if ongoing:
+        if updated is None:
+            return None
         parts = date_parts(updated)
     elif end is not None:
         parts = date_parts(end)
@@ -413,7 +417,7 @@ def _media(event: Event) -> tuple[dict[str, str] | None, str]:
     return out, ""
 
 
-def event_slide(event: Event, updated: Date) -> dict[str, Any]:
+def event_slide(event: Event, updated: Date | None) -> dict[str, Any]:
     """One event as a TimelineJS slide object."""
     slide: dict[str, Any] = {"unique_id": event.id, "start_date": date_parts(event.start)}
     end = _span_end(event.start, event.end, event.ongoing, updated)
@@ -430,7 +434,7 @@ def event_slide(event: Event, updated: Date) -> dict[str, Any]:
     return slide
 
 
-def era_object(era: Era, updated: Date) -> dict[str, Any]:
+def era_object(era: Era, updated: Date | None) -> dict[str, Any]:
     """An era: TimelineJS needs both ends, strictly after one another, or it rejects the timeline."""
     start = date_parts(era.start)
     end = _span_end(era.start, era.end, era.ongoing, updated)
@@ -459,6 +463,16 @@ def _warn_about_size(timeline: Timeline) -> None:
                       stacklevel=3)
 
 
+def _warn_about_undated(timeline: Timeline, updated: Date | None) -> None:
+    """One warning when ongoing events or eras are shown without any date saying until when."""
+    if updated is not None:
+        return
+    ids = [event.id for event in timeline.events if event.ongoing]
+    ids += [era.title for era in timeline.eras if era.ongoing]
+    if ids:
+        warnings.warn(undated_message("timelinejs", ids), UserWarning, stacklevel=4)
+
+
 def _scale(timeline: Timeline, eras: list[dict[str, Any]]) -> str:
     """"cosmological" when a year is beyond what JavaScript dates hold, else "human"."""
     years = [tl_year(event.start.year) for event in timeline.events]
@@ -482,7 +496,8 @@ def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
     so memory stays flat however many events there are.
     """
     _warn_about_size(timeline)
-    updated = data_timestamp(timeline)
+    updated = as_of(timeline)
+    _warn_about_undated(timeline, updated)
     eras = [era_object(era, updated) for era in timeline.eras]
     return {
         "scale": _scale(timeline, eras),
@@ -500,7 +515,8 @@ def _write_data(timeline: Timeline, write: Callable[[str], None], dump: Callable
     is exactly what one ``json.dumps`` of the whole object would give.
     """
     _warn_about_size(timeline)
-    updated = data_timestamp(timeline)
+    updated = as_of(timeline)
+    _warn_about_undated(timeline, updated)
     eras = [era_object(era, updated) for era in timeline.eras]
     nl, sep = ("\n", ": ") if pad else ("", ":")
     write(f'{{{nl}{pad}"scale"{sep}{dump(_scale(timeline, eras), 1)},{nl}')

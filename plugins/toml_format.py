@@ -8,6 +8,8 @@ import sys
 import timeline
 from timeline import Document, ReadError, decode_text
 
+from ._numbers import is_too_long_integer, long_integer_line, long_integer_message
+
 _LINE = re.compile(r"\(at line (\d+)")
 
 
@@ -33,6 +35,10 @@ class TomlReader:
             raise ReadError(f"invalid TOML: {_name_the_key(reason, text, line)}", line=line) from None
         except RecursionError:
             raise ReadError("invalid TOML: nested too deeply") from None
+        except ValueError as exc:
+            if not is_too_long_integer(exc):
+                raise
+            raise ReadError(long_integer_message(), line=long_integer_line(text, "toml")) from None
         return Document(content)
 
 

@@ -9,6 +9,8 @@ from typing import Any
 import timeline
 from timeline import Document, ReadError, decode_text
 
+from ._numbers import is_too_long_integer, long_integer_message
+
 #: libyaml, as bundled with PyYAML 6.0.4 and newer, refuses a document nested
 #: 1,000 levels deep with a marked error, before its composer (which recurses
 #: in C) can overflow the stack: the C loader needs no guard of ours.
@@ -109,7 +111,12 @@ def _make_strict(base: type) -> type:
         def construct_yaml_int(self, node: Any) -> Any:
             text = str(node.value)
             if _DECIMAL_INT.fullmatch(text):
-                return super().construct_yaml_int(node)
+                try:
+                    return super().construct_yaml_int(node)
+                except ValueError as exc:
+                    if is_too_long_integer(exc):
+                        raise ReadError(long_integer_message(), line=node.start_mark.line + 1) from None
+                    raise
             raise ReadError(_ambiguous_number(text, lambda: super(StrictLoader, self).construct_yaml_int(node)),
                             line=node.start_mark.line + 1)
 

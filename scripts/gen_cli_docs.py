@@ -43,7 +43,13 @@ INTROS = {
         "The group. `--version` prints the installed version; `-h` works "
         "everywhere `--help` does. Set `TIMELINE_PLUGINS` to choose which "
         "third-party plugins load (see [plugins/reference/loading.md](plugins/reference/loading.md#choosing-plugins-timeline_plugins)) "
-        "and `TIMELINE_DEBUG=1` to see the traceback of an internal error."
+        "and `TIMELINE_DEBUG=1` to see the traceback of an internal error. "
+        "FILES may be files or folders (a folder stands for the timeline files in it). "
+        "One that does not exist is reported as such, with exit status 1: "
+        "`events/: no such file or folder`. The same file named twice (`a.yaml a.yaml`, "
+        "`a.yaml ./a.yaml`, a symbolic link to it, or a folder and a file inside it) is read once, "
+        "with a warning (`timeline: warning: 'link.yaml' is the same file as 'a.yaml': read once`), "
+        "instead of reporting each of its ids as a duplicate of itself."
     ),
     "check": (
         "Reads the files, checks every field and every rule, and prints every "

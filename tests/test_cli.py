@@ -282,3 +282,25 @@ def test_plugins_new_rejects_bad_names_with_exit_2(runner, tmp_path, name):
 def test_plugins_json_still_works_beside_the_subcommand(runner):
     data = json.loads(run(runner, "plugins", "--json").stdout)
     assert {"api", "builtin", "error", "exporters", "hooks", "name", "package", "readers", "version"} == set(data[0])
+
+
+# --- messages (issue 11 §6) ----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_missing_folder_is_said_to_be_missing(tmp_path):
+    proc = run_subprocess("export", "events/", "-f", "json", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "events/: no such file or folder" in proc.stderr
+    assert "input format" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_the_same_file_twice_is_read_once_with_a_warning(tmp_path, minimal_yaml):
+    (tmp_path / "a.yaml").write_text(minimal_yaml, encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to("a.yaml")
+    for twice in (["a.yaml", "a.yaml"], ["a.yaml", "./a.yaml"], ["a.yaml", "link.yaml"]):
+        proc = run_subprocess("check", *twice, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert "duplicate" not in proc.stderr
+        assert proc.stderr.count("timeline: warning:") == 1 and "read once" in proc.stderr, proc.stderr

@@ -199,3 +199,123 @@ def test_source_date_epoch_is_the_timestamp_only_when_the_data_has_none(tmp_path
     path.write_text('updated: "2024-12-05"\n' + ONGOING, encoding="utf-8")
     data_wins = {_run(args, *ENVIRONMENTS[0], SOURCE_DATE_EPOCH=epoch) for epoch in ("1700000000", "1732406400")}
     assert len(data_wins) == 1 and b"DTSTAMP:20241205T000000Z\r\n" in data_wins.pop()
+
+
+# --- no clock, and no "as of" taken from a future event (issue 11 §5) -----------------
+
+FUTURE = """\
+id: future
+title: Future
+events:
+  - id: war
+    title: War
+    start: "2022-02-24"
+    end: ..
+  - id: games
+    title: Games
+    start: "2044"
+eras:
+  - title: Now
+    start: "2020"
+    end: ..
+"""
+
+
+def _export_all(text: str, tmp_path: Path) -> dict[str, bytes]:
+    import warnings
+
+    path = tmp_path / "future.yaml"
+    path.write_text(text, encoding="utf-8")
+    story = timeline.load(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {fmt: timeline.export(story, fmt) or b"" for fmt in EXPORTERS}
+
+
+def _unfolded(data: bytes) -> str:
+    return data.decode("utf-8").replace("\r\n ", "")
+
+
+def test_a_future_event_dates_nothing_else(tmp_path, monkeypatch):
+    """Without ``updated``, no exporter says the data is true "as of" a future event's date."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    got = _export_all(FUTURE, tmp_path)
+    # the same timeline with the war closed: every "2044" there is the future event's own date
+    closed = _export_all(FUTURE.replace("end: ..\n  - id: games", "end: \"2022-02-24\"\n  - id: games"), tmp_path)
+    for fmt in EXPORTERS:
+        assert got[fmt].count(b"2044") == closed[fmt].count(b"2044"), fmt
+        assert b"as of" not in got[fmt], fmt
+    calendar = got["ical"].decode("utf-8")
+    assert calendar.count("DTSTAMP:19700101T000000Z\r\n") == 2 and calendar.count("DTSTAMP:") == 2
+    assert "DESCRIPTION:24 February 2022 – ongoing\r\n" in calendar
+    slides = {slide["unique_id"]: slide for slide in json.loads(got["timelinejs"])["events"]}
+    assert "end_date" not in slides["war"]
+    assert slides["war"]["start_date"] == {"year": 2022, "month": 2, "day": 24}
+    assert slides["war"]["display_date"] == "24 February 2022 – ongoing"
+    assert b"24 February 2022 \xe2\x80\x93 ongoing" in got["markdown"]
+
+
+def test_a_year_beyond_9999_does_not_stamp_the_calendar(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    got = _export_all(FUTURE.replace('start: "2044"', "start: Y170000"), tmp_path)
+    assert b"DTSTAMP:19700101T000000Z\r\n" in got["ical"] and b"9999" not in got["ical"]
+
+
+def test_source_date_epoch_dates_ongoing_events_without_updated(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
+    got = _export_all(FUTURE, tmp_path)
+    assert b"DTSTAMP:20231114T221320Z\r\n" in got["ical"]
+    assert "24 February 2022 – ongoing as of 14 November 2023\\, 22:13:20 (UTC)" in _unfolded(got["ical"])
+    war = json.loads(got["timelinejs"])["events"][0]
+    assert war["end_date"] == {"year": 2023, "month": 11, "day": 14, "hour": 22, "minute": 13, "second": 20}
+
+
+def test_updated_dates_ongoing_events(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # `updated` wins over it
+    got = _export_all('updated: "2024-12-05"\n' + FUTURE, tmp_path)
+    assert b"DTSTAMP:20241205T000000Z\r\n" in got["ical"] and b"20231114" not in got["ical"]
+    assert "24 February 2022 – ongoing as of 5 December 2024\r\n" in _unfolded(got["ical"])
+    war = json.loads(got["timelinejs"])["events"][0]
+    assert war["end_date"] == {"year": 2024, "month": 12, "day": 5}
+
+
+def test_until_export_without_a_date_keeps_the_marker(tmp_path, monkeypatch):
+    """``ongoing=until_export`` never reads the clock: no SOURCE_DATE_EPOCH and no ``updated``, no stretch."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    path = tmp_path / "ongoing.yaml"
+    path.write_text(ONGOING, encoding="utf-8")
+    with pytest.warns(UserWarning, match="updated"):
+        data = timeline.export(timeline.load(path), "ical", ongoing="until_export") or b""
+    assert b"DTSTART;VALUE=DATE:20220224\r\nDTEND;VALUE=DATE:20220225\r\n" in data
+    path.write_text('updated: "2024-12-05"\n' + ONGOING, encoding="utf-8")
+    data = timeline.export(timeline.load(path), "ical", ongoing="until_export") or b""
+    assert b"DTEND;VALUE=DATE:20241206\r\n" in data
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["ical", "timelinejs", "timelinejs-html"])
+def test_one_warning_says_updated_would_date_ongoing_events(tmp_path, fmt):
+    path = tmp_path / "future.yaml"
+    path.write_text(FUTURE, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    result = subprocess.run([sys.executable, "-m", "timeline", "export", str(path), "-f", fmt],
+                            capture_output=True, env={**env, "TIMELINE_PLUGINS": ""}, timeout=HANG_GUARD)
+    assert result.returncode == 0
+    stderr = result.stderr.decode()
+    assert stderr.count("timeline: warning:") == 1, stderr
+    assert "`updated`" in stderr and "war" in stderr
+    path.write_text('updated: "2024-12-05"\n' + FUTURE, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "timeline", "export", str(path), "-f", fmt],
+                            capture_output=True, env={**env, "TIMELINE_PLUGINS": ""}, timeout=HANG_GUARD)
+    assert result.returncode == 0 and b"warning" not in result.stderr
+
+
+def test_the_clock_is_never_read():
+    """No module of the package or the built-in plugins asks the wall clock for the date."""
+    import re
+
+    root = Path(timeline.__file__).parent
+    clock = re.compile(r"\b(?:datetime\.now|datetime\.today|date\.today|utcnow|time\.time|time\.localtime|"
+                       r"time\.ctime|time\.strftime)\b|\btime\.gmtime\(\)")
+    for path in [*root.glob("*.py"), *(root.parent / "plugins").glob("*.py")]:
+        assert not clock.search(path.read_text(encoding="utf-8")), path

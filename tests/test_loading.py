@@ -276,3 +276,24 @@ def test_json_keeps_instants_resolved_in_another_files_zone(write):
     assert again.get("b").start.utc_fields() == tl.get("b").start.utc_fields()
     assert again.get("b").sources[0].date.utc_fields() == tl.get("b").sources[0].date.utc_fields()
     assert timeline.export(again, "json") == timeline.export(tl, "json")
+
+
+def test_a_missing_folder_is_not_a_file_of_unknown_format(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert problems_of(["events/"]) == ["events/: no such file or folder"]  # as typed, without an extension
+
+
+def test_the_same_file_given_twice_is_read_once(write, minimal_yaml, tmp_path):
+    path = write("a.yaml", minimal_yaml)
+    (tmp_path / "link.yaml").symlink_to(path)
+    once = timeline.load(path)
+    for other in (path, tmp_path / "." / "a.yaml", tmp_path / "link.yaml"):
+        with pytest.warns(UserWarning, match="read once"):
+            assert timeline.load([path, other]) == once
+
+
+def test_an_interval_the_wrong_way_round_is_reported_on_start(write):
+    path = write("t.yaml", 'title: T\nevents:\n  - id: a\n    title: A\n    start: "2024-06-20/2024-06-19"\n')
+    assert problems_of(path) == [
+        f"{path}:5: event 'a', field 'start': the interval ends (2024-06-19) before it starts (2024-06-20)"
+    ]

@@ -247,7 +247,25 @@ def _many_problems(tmp: Path) -> tuple[list[str], list[str]]:
     return [path.name], ["20000 problems found", "event 'e19999', field 'start'"]
 
 
+def _long_integer(suffix: str, text: str, line: int) -> Maker:
+    """A decimal integer over Python's 4,300-digit limit: refused in words, with file and line (issue 11)."""
+
+    def make(tmp: Path) -> tuple[list[str], list[str]]:
+        path = tmp / f"long-number.{suffix}"
+        path.write_text(text.replace("DIGITS", "9" * 5000))
+        return [path.name], [f"long-number.{suffix}:{line}: a number with more than 4,300 digits"]
+
+    return make
+
+
 MADE: dict[str, Maker] = {
+    "long-integer-json": _long_integer(
+        "json", '{"title": "T",\n "events": [\n  {"id": "a", "title": "A", "start": "2024",\n'
+                '   "extra": {"n": DIGITS}}]}\n', 4),
+    "long-integer-yaml": _long_integer(
+        "yaml", "title: T\nevents:\n  - id: a\n    title: A\n    start: '2024'\n    extra:\n      n: DIGITS\n", 7),
+    "long-integer-toml": _long_integer(
+        "toml", 'title = "T"\n[[events]]\nid = "a"\ntitle = "A"\nstart = "2024"\nextra = {n = DIGITS}\n', 6),
     "huge-description": _huge_description,
     "huge-id": _huge_id,
     "deep-json-extra": _deep_json,

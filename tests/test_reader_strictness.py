@@ -154,3 +154,20 @@ def test_expansion_walk_counts_shared_values_once():
     leaf = list(range(10))
     assert yaml_format._expansion_problem({"a": [leaf] * 100}) is None
     assert yaml_format._expansion_problem({"a": [[leaf] * 100] * 200}) is not None
+
+
+# -- numbers no exporter could write ---------------------------------------------------
+
+
+def test_toml_hex_integer_beyond_the_digit_limit_is_refused_at_load():
+    """tomllib reads any hex integer; Python could not write it in decimal (the JSON export failed)."""
+    text = 'title = "t"\n[[events]]\nid = "a"\ntitle = "A"\nstart = "2024"\nextra = {n = 0x' + "F" * 5000 + "}\n"
+    problem = only(text, "toml")
+    assert problem.event == "event 'a'" and problem.field == "extra.n"
+    assert "numbers in extra may have at most" in problem.message
+
+
+def test_big_but_writable_integers_in_extra_still_export():
+    text = 'title = "t"\n[[events]]\nid = "a"\ntitle = "A"\nstart = "2024"\nextra = {n = 0x' + "F" * 1000 + "}\n"
+    story = timeline.load_bytes(text.encode(), name="t.toml", input_format="toml")
+    assert json.loads(timeline.export(story, "json"))["events"][0]["extra"]["n"] == int("F" * 1000, 16)

@@ -23,7 +23,7 @@ from .errors import DateError
 from .fields import EVENT_FIELDS, LOCATION_FIELDS, MEDIA_FIELDS, SOURCE_FIELDS
 from .model import Event, Location, Media, Source
 from .text import CONTROL_RE, MULTILINE_CONTROL_RE
-from .validation import is_plain_data
+from .validation import interval_problem, is_plain_data
 
 __all__ = ["FastBuilder"]
 
@@ -146,6 +146,8 @@ class FastBuilder:
             end = None if last is None else self._resolve(last, zone)
             if start is None or (last is not None and end is None):
                 return None
+            if end is not None and interval_problem(start, end) is not None:
+                return None  # the careful path reports it on 'start'
             return start, end, ongoing
         start = self._date(start_raw, zone)
         if start is None:

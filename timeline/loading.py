@@ -65,11 +65,21 @@ def find_default_input(directory: PathLike = ".") -> tuple[list[Path], str]:
     return [sample_path()], "the bundled sample timeline"
 
 
-def _expand(paths: Iterable[PathLike], registry: Registry) -> list[Path]:
-    """Files to read, folders replaced by the timeline files they hold."""
+def _expand(paths: Iterable[PathLike], registry: Registry) -> tuple[list[Path], list[Problem]]:
+    """Files to read, folders replaced by the timeline files they hold; and the paths that do not exist.
+
+    A file named twice (``a.yaml a.yaml``, ``./a.yaml``, a symbolic link to
+    it, or a folder and a file in it) is read once, with a warning: read
+    twice, each of its ids would be reported as a duplicate of itself.
+    """
     files: list[Path] = []
+    missing: list[Problem] = []
     for item in paths:
         path = Path(item)
+        if _missing(path):
+            # before picking a reader: "no such file", not "cannot tell the input format"
+            missing.append(Problem("no such file or folder", file=os.fspath(item)))
+            continue
         if _is_folder(path):
             extensions = registry.reader_extensions()
             found = sorted(
@@ -84,7 +94,42 @@ def _expand(paths: Iterable[PathLike], registry: Registry) -> list[Path]:
             files.extend(found)
         else:
             files.append(path)
-    return files
+    return _once(files), missing
+
+
+def _once(files: list[Path]) -> list[Path]:
+    """``files`` without a second mention of the same file (warning about each)."""
+    import warnings
+
+    seen: dict[tuple[int, int], Path] = {}
+    kept: list[Path] = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:  # a dangling link or a loop: reported when it is read
+            kept.append(path)
+            continue
+        key = (info.st_dev, info.st_ino)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = path
+            kept.append(path)
+        else:
+            same = "was given twice" if str(first) == str(path) else f"is the same file as '{first}'"
+            warnings.warn(f"'{path}' {same}: read once", UserWarning, stacklevel=4)
+    return kept
+
+
+def _missing(path: Path) -> bool:
+    """Whether nothing is at ``path`` (a dangling link is something; a name too long
+    to look up is left for reading to report)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
 
 
 def _is_folder(path: Path) -> bool:
@@ -98,7 +143,7 @@ def _is_folder(path: Path) -> bool:
 
 def input_files(paths: Iterable[PathLike], *, registry: Registry | None = None) -> list[Path]:
     """The files :func:`load` would read for ``paths`` (folders replaced by the files they hold)."""
-    return _expand(paths, registry or default_registry())
+    return _expand(paths, registry or default_registry())[0]
 
 
 def _read_document(path: Path, data: bytes, reader: Any) -> Document:
@@ -275,11 +320,11 @@ def load(
     registry = registry or default_registry()
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files = _expand(paths, registry)
+    files, missing = _expand(paths, registry)
     if not files:
-        raise InvalidTimelineError([Problem("no timeline files given")])
+        raise InvalidTimelineError(missing or [Problem("no timeline files given")])
     documents: list[tuple[str, Document]] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = list(missing)
     with contextlib.ExitStack() as stack:
         if show_progress:
             stack.enter_context(progress_reporting("loading"))

@@ -33,7 +33,7 @@ from .problems import Problem
 from .protocols import Document, Path
 from .suggest import did_you_mean
 from .text import CONTROL_HINT, control_problem
-from .validation import era_span_problem, extra_problem
+from .validation import era_span_problem, extra_problem, interval_problem
 
 __all__ = [
     "ERA_FIELDS",
@@ -269,6 +269,11 @@ class _Builder:
                 self.problem(("end",), "given twice: 'start' is already an interval")
             elif end is not None:
                 end = self.localise(end, ("start",), zone)
+                if start is not None and end is not None:
+                    reversed_interval = interval_problem(start, end)
+                    if reversed_interval is not None:  # the mistake is in 'start', where the interval is written
+                        self.problem(("start",), reversed_interval)
+                        return None, None, False
             return start, end, ongoing
         if end_raw is None:
             return start, None, False

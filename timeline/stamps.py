@@ -17,13 +17,25 @@ from .dates import Date
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Timeline
 
-__all__ = ["UID_NAMESPACE", "data_timestamp", "event_uid", "event_uid_text", "export_date", "source_date_epoch"]
+__all__ = [
+    "EPOCH",
+    "UID_NAMESPACE",
+    "as_of",
+    "data_timestamp",
+    "event_uid",
+    "event_uid_text",
+    "export_date",
+    "source_date_epoch",
+    "undated_message",
+]
 
 #: Namespace of the UUIDs :func:`event_uid` makes. Never change it: calendar
 #: clients match re-imported events by UID.
 UID_NAMESPACE = uuid.UUID("6f0c8a52-3b1e-5d6a-9a27-3c1f0e9d4b11")
 
-_EPOCH = Date(1970, 1, 1, 0, 0, 0, offset=0)
+#: The fixed timestamp used when the data says nothing about when it was
+#: last true: 1970-01-01T00:00:00Z (documented; never the clock).
+EPOCH = Date(1970, 1, 1, 0, 0, 0, offset=0)
 
 
 def _from_epoch_seconds(seconds: int) -> Date:
@@ -39,30 +51,47 @@ def source_date_epoch() -> Date | None:
     return _from_epoch_seconds(int(raw))
 
 
-def data_timestamp(timeline: Timeline) -> Date:
-    """When the data was last revised, for formats that want a timestamp.
+def as_of(timeline: Timeline) -> Date | None:
+    """When the data was last known true: ``updated``, else ``SOURCE_DATE_EPOCH``, else None.
 
-    The timeline's ``updated``; else ``SOURCE_DATE_EPOCH``; else the latest
-    date any event mentions; else 1970-01-01.  Never the wall clock, so the
-    same data gives the same bytes.
+    Dates in the events never stand in: one planned for 2044 does not make
+    the rest of the data true "as of 2044".  Never the wall clock.
     """
     if timeline.updated is not None:
         return timeline.updated
-    epoch = source_date_epoch()
-    if epoch is not None:
-        return epoch
-    latest: Date | None = None
-    for event in timeline.events:
-        for date in (event.start, event.end):
-            if date is not None and (latest is None or date.last_day() > latest.last_day()):
-                latest = date
-    return latest if latest is not None else _EPOCH
+    return source_date_epoch()
 
 
-def export_date() -> Date:
-    """Today, for options that explicitly ask for "now": ``SOURCE_DATE_EPOCH`` if set, else the clock."""
-    epoch = source_date_epoch()
-    return epoch if epoch is not None else _from_epoch_seconds(int(time.time()))
+def data_timestamp(timeline: Timeline) -> Date:
+    """When the data was last revised, for formats that want a timestamp.
+
+    The timeline's ``updated``; else ``SOURCE_DATE_EPOCH``; else the fixed
+    :data:`EPOCH`, 1970-01-01T00:00:00Z.  Never the wall clock and never a
+    date taken from the events, so the same data gives the same bytes.
+    """
+    known = as_of(timeline)
+    return known if known is not None else EPOCH
+
+
+def export_date() -> Date | None:
+    """The export date, for options that explicitly ask for "now": ``SOURCE_DATE_EPOCH``, or None.
+
+    The clock is never read: without ``SOURCE_DATE_EPOCH`` there is no
+    export date, and the caller falls back to the data (``updated``) or to
+    what it does without a date.
+    """
+    return source_date_epoch()
+
+
+def undated_message(format_name: str, ids: list[str]) -> str:
+    """The one warning an exporter gives when ongoing items could not be dated "as of"."""
+    count = len(ids)
+    shown = ", ".join(ids[:3]) + (", ..." if count > 3 else "")
+    return (
+        f"{format_name}: {count} ongoing item{'s' if count != 1 else ''} shown as \"ongoing\" with no "
+        f"\"as of\" date ({shown}); set the timeline's `updated` (or SOURCE_DATE_EPOCH) to date "
+        f"{'them' if count != 1 else 'it'}"
+    )
 
 
 def event_uid(timeline_id: str, event_id: str) -> uuid.UUID:

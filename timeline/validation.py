@@ -78,7 +78,12 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-_SCALARS = (bool, int)
+_SCALARS = (bool,)
+#: Python writes no integer of more than 4,300 decimal digits (its default
+#: ``sys.get_int_max_str_digits()``); 14,000 bits stay below that (4,215 digits).
+#: Hexadecimal or octal input (TOML, YAML) can hold bigger ones, which every
+#: exporter writing the number would then fail on.
+MAX_INT_BITS = 14_000
 _extra_control = MULTILINE_CONTROL_RE.search
 
 
@@ -102,6 +107,10 @@ def is_plain_data(value: Any) -> bool:
                 return False
             continue
         if item is None or kind in _SCALARS:
+            continue
+        if kind is int:
+            if item.bit_length() > MAX_INT_BITS:
+                return False
             continue
         if kind is float:
             if not math.isfinite(item):
@@ -146,7 +155,14 @@ def extra_problem(extra: Mapping[str, Any]) -> tuple[tuple[str | int, ...], str]
             if message is not None:
                 return path, message
             continue
-        if value is None or isinstance(value, (bool, int)):
+        if value is None or isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            if value.bit_length() > MAX_INT_BITS:
+                return path, (
+                    f"holds a number of about {int(value.bit_length() * 0.30103):,} digits; numbers in extra "
+                    f"may have at most {int(MAX_INT_BITS * 0.30103):,} (quote it to keep it as text)"
+                )
             continue
         if isinstance(value, float):
             if not math.isfinite(value):
@@ -179,6 +195,12 @@ def _span_problem(start: Date, end: Date | None) -> str | None:
     if end is not None and _ends_before_start(start, end):
         return f"ends ({end.isoformat()}) before it starts ({start.isoformat()})"
     return None
+
+
+def interval_problem(start: Date, end: Date | None) -> str | None:
+    """Why an interval written in ``start`` (``"1953/1950"``) is the wrong way round, or ``None``."""
+    message = _span_problem(start, end)
+    return None if message is None else f"the interval {message}"
 
 
 def era_span_problem(start: Date, end: Date | None) -> str | None:
