@@ -96,10 +96,19 @@ class Event:
     sources: tuple[Source, ...] = attrs.field(default=(), converter=_sources)
     related: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     extra: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping, hash=False)
+    #: Rank among the events that start on the same calendar day (as
+    #: written): lower first, before the time of day is looked at.
+    order: int = 0
 
     def sort_key(self) -> tuple[int | str, ...]:
-        """Chronological order, ties broken by id: the same on every machine."""
-        return (*self.start.sort_key(), self.id)
+        """Chronological order, the same on every machine.
+
+        (year, month or 0, day or 0) of the start as written, then
+        ``order``, then the time of day (a date without a time first, times
+        by instant), then ``id``.
+        """
+        year, month, day, timed, seconds = self.start.sort_key()
+        return (year, month, day, self.order, timed, seconds, self.id)
 
 
 @attrs.frozen
@@ -117,8 +126,8 @@ def _order(event: Event) -> tuple[int | str, ...]:
     """:meth:`Event.sort_key`, inlined for dates without a time (most of them)."""
     start = event.start
     if start.hour is None:
-        return (start.year, start.month or 0, start.day or 0, 0, 0, event.id)
-    return (*start.sort_key(), event.id)
+        return (start.year, start.month or 0, start.day or 0, event.order, 0, 0, event.id)
+    return event.sort_key()
 
 
 def _sorted_events(events: Iterable[Event]) -> tuple[Event, ...]:
