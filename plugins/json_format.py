@@ -140,6 +140,8 @@ def event_to_data(event: Event, default_zone: str | None = None) -> dict[str, An
         out["end"] = date_text(event.end, zone)
     if own_zone is not None:
         out["timezone"] = own_zone
+    if event.order:
+        out["order"] = event.order
     if event.description:
         out["description"] = event.description
     if event.tags:

@@ -35,6 +35,23 @@ Every command that reads data takes FILES: timeline files or folders of them
 when none are given, and [data-format.md](data-format.md#exit-statuses) for
 exit statuses). Messages and warnings go to standard error, output to
 standard output, so commands can be piped.
+
+**Filters** (`export`, `preview`, `show`) keep the events matching every
+option given: `--tag` keeps events with any of the tags, `--group` events
+in any of the groups, and `--since`/`--until` the events *and eras* whose
+span overlaps the period from the start of `--since` to the end of
+`--until`. Each date covers what it names: `--since 2024-06` keeps events
+from 1 June 2024 on, `--until 2022` keeps up to 31 December 2022, and
+`--since 2024-06-19T10:00` drops an event at 02:22 that day but keeps one
+known only as 19 June 2024 (the day overlaps the period), or one that
+started earlier and was still going on. Dates are compared on the
+timeline's clock: a time without an offset is read in the timeline's
+`timezone` (UTC if it has none), a time with an offset is converted to it,
+and a date without a time is those calendar days there. A `--since` after
+`--until` is a usage error (exit status 2). A `--tag` or `--group` that no
+event has is a warning, with the closest existing one: `timeline: warning:
+no event has tag 'treaties' (did you mean 'treaty'?)`. `related` links to
+events that were filtered out are dropped.
 """
 
 #: What each command is for, beyond its --help; "" is the group itself.

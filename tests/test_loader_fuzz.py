@@ -52,6 +52,7 @@ VALID_EVENT = {
     "start": "1961-07-06",
     "end": "1961-07-11",
     "timezone": "Europe/Moscow",
+    "order": 2,
     "description": "Signed in **Moscow**.",
     "tags": ["treaty"],
     "group": "Diplomacy",

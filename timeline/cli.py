@@ -172,9 +172,12 @@ def _filter_options(func: F) -> F:
             click.option(
                 "--since",
                 metavar="DATE",
-                help="Keep events that overlap this date or later (EDTF, e.g. 2022 or 2022-02).",
+                help=(
+                    "Keep events and eras that overlap this date or later (EDTF, e.g. 2022, 2022-02 or"
+                    " 2024-06-19T10:00 in the timeline's zone)."
+                ),
             ),
-            click.option("--until", metavar="DATE", help="Keep events that overlap this date or earlier."),
+            click.option("--until", metavar="DATE", help="Keep events and eras that overlap this date or earlier."),
         ]
     ):
         func = decorator(func)
@@ -263,7 +266,33 @@ def _filtered(
         except DateError as exc:
             raise click.BadParameter(str(exc), param_hint=flag) from None
 
-    return timeline.filter(tags=tags, groups=groups, since=parse(since, "--since"), until=parse(until, "--until"))
+    low, high = parse(since, "--since"), parse(until, "--until")
+    if low is not None and high is not None:
+        from .window import reversed_window
+
+        if reversed_window(low, high, timeline.timezone) is not None:
+            raise click.UsageError(
+                f"--since {since} is after --until {until}: no date is in both; swap them or widen the period"
+            )
+    _warn_unmatched(timeline, tags, groups)
+    return timeline.filter(tags=tags, groups=groups, since=low, until=high)
+
+
+def _warn_unmatched(timeline: Timeline, tags: Sequence[str], groups: Sequence[str]) -> None:
+    """A warning for each --tag or --group that no event has, with a did-you-mean."""
+    if not (tags or groups):
+        return
+    from .suggest import did_you_mean
+
+    known_tags = {tag for event in timeline.events for tag in event.tags}
+    known_groups = {event.group for event in timeline.events if event.group is not None}
+    for tag in dict.fromkeys(tags):
+        if tag not in known_tags:
+            click.echo(f"timeline: warning: no event has tag {tag!r}{did_you_mean(tag, known_tags)}", err=True)
+    for group in dict.fromkeys(groups):
+        if group not in known_groups:
+            hint = did_you_mean(group, known_groups)
+            click.echo(f"timeline: warning: no event is in group {group!r}{hint}", err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -23,7 +23,7 @@ from .errors import DateError
 from .fields import EVENT_FIELDS, LOCATION_FIELDS, MEDIA_FIELDS, SOURCE_FIELDS
 from .model import Event, Location, Media, Source
 from .text import CONTROL_RE, MULTILINE_CONTROL_RE
-from .validation import interval_problem, is_plain_data
+from .validation import MAX_ORDER, MIN_ORDER, interval_problem, is_plain_data
 
 __all__ = ["FastBuilder"]
 
@@ -281,6 +281,11 @@ class FastBuilder:
         extra = get("extra")
         if extra is not None and (type(extra) is not dict or not is_plain_data(extra)):
             return None
+        order = get("order")
+        if order is None:
+            order = 0
+        elif type(order) is not int or not MIN_ORDER <= order <= MAX_ORDER:
+            return None
         return Event(
             id=event_id,
             title=title,
@@ -296,6 +301,7 @@ class FastBuilder:
             sources=sources,
             related=related,
             extra=extra,
+            order=order,
         )
 
     @staticmethod

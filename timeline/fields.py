@@ -20,6 +20,7 @@ EVENT_FIELDS = (
     "start",
     "end",
     "timezone",
+    "order",
     "description",
     "tags",
     "group",

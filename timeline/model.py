@@ -96,10 +96,19 @@ class Event:
     sources: tuple[Source, ...] = attrs.field(default=(), converter=_sources)
     related: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     extra: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping, hash=False)
+    #: Rank among the events that start on the same calendar day (as
+    #: written): lower first, before the time of day is looked at.
+    order: int = 0
 
     def sort_key(self) -> tuple[int | str, ...]:
-        """Chronological order, ties broken by id: the same on every machine."""
-        return (*self.start.sort_key(), self.id)
+        """Chronological order, the same on every machine.
+
+        (year, month or 0, day or 0) of the start as written, then
+        ``order``, then the time of day (a date without a time first, times
+        by instant), then ``id``.
+        """
+        year, month, day, timed, seconds = self.start.sort_key()
+        return (year, month, day, self.order, timed, seconds, self.id)
 
 
 @attrs.frozen
@@ -117,8 +126,8 @@ def _order(event: Event) -> tuple[int | str, ...]:
     """:meth:`Event.sort_key`, inlined for dates without a time (most of them)."""
     start = event.start
     if start.hour is None:
-        return (start.year, start.month or 0, start.day or 0, 0, 0, event.id)
-    return (*start.sort_key(), event.id)
+        return (start.year, start.month or 0, start.day or 0, event.order, 0, 0, event.id)
+    return event.sort_key()
 
 
 def _sorted_events(events: Iterable[Event]) -> tuple[Event, ...]:
@@ -170,33 +179,43 @@ class Timeline:
         """A timeline of the events matching every criterion given.
 
         ``tags`` keeps events with any of the tags, ``groups`` events in any of
-        the groups.  ``since``/``until`` keep events whose span overlaps the
-        period, compared at the precision each date is known: ``since=2022``
-        keeps everything from 1 January 2022.  Links to events that were
-        filtered out are dropped from ``related``.
+        the groups.  ``since``/``until`` keep the events and the eras whose
+        span overlaps the period from the start of ``since`` to the end of
+        ``until``, each date covering what it names: ``since=2022`` keeps
+        everything from 1 January 2022, ``until=2024-06-19`` the whole of that
+        day.  Dates are compared on the timeline's clock (its ``timezone``,
+        or UTC): a time without an offset is read there.  A ``since`` after
+        ``until`` is a ``ValueError``.  Links to events that were filtered
+        out are dropped from ``related``.
         """
         wanted_tags = set(tags)
         wanted_groups = set(groups)
-        low = since.first_day() if since is not None else None
-        high = until.last_day() if until is not None else None
+        window = None
+        if since is not None or until is not None:
+            from .window import Window, reversed_window
+
+            if since is not None and until is not None:
+                reason = reversed_window(since, until, self.timezone)
+                if reason is not None:
+                    raise ValueError(reason)
+            window = Window(since, until, self.timezone)
         kept: list[Event] = []
         for event in self.events:
             if wanted_tags and wanted_tags.isdisjoint(event.tags):
                 continue
             if wanted_groups and event.group not in wanted_groups:
                 continue
-            if high is not None and event.start.first_day() > high:
+            if window is not None and not window.overlaps(event.start, event.end, event.ongoing):
                 continue
-            if low is not None and not event.ongoing:
-                last = (event.end or event.start).last_day()
-                if last < low:
-                    continue
             kept.append(event)
-        if len(kept) == len(self.events):
+        eras = self.eras
+        if window is not None:
+            eras = tuple(era for era in eras if window.overlaps(era.start, era.end, era.ongoing))
+        if len(kept) == len(self.events) and len(eras) == len(self.eras):
             return self
         ids = {event.id for event in kept}
         pruned = [
             e if all(r in ids for r in e.related) else attrs.evolve(e, related=tuple(r for r in e.related if r in ids))
             for e in kept
         ]
-        return attrs.evolve(self, events=pruned)
+        return attrs.evolve(self, events=pruned, eras=eras)

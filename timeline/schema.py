@@ -33,7 +33,7 @@ from .problems import Problem
 from .protocols import Document, Path
 from .suggest import did_you_mean
 from .text import CONTROL_HINT, control_problem
-from .validation import era_span_problem, extra_problem, interval_problem
+from .validation import era_span_problem, extra_problem, interval_problem, order_problem
 
 __all__ = [
     "ERA_FIELDS",
@@ -327,6 +327,13 @@ def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) 
     else:
         zone = own_zone or default_zone
     start, end, ongoing = b.span(raw, zone)
+    order = raw.get("order")
+    if order is None:
+        order = 0
+    else:
+        order_message = order_problem(order)
+        if order_message:
+            b.problem(("order",), order_message, hint="a lower order comes first among events on the same day")
     description = b.text(raw.get("description"), ("description",), multiline=True) or ""
     tags = b.texts(raw.get("tags"), ("tags",))
     group = b.text(raw.get("group"), ("group",))
@@ -361,6 +368,7 @@ def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) 
         sources=sources,
         related=related,
         extra=extra,
+        order=order,
     )
 
 

@@ -24,10 +24,13 @@ from .text import MULTILINE_CONTROL_RE, control_problem
 __all__ = [
     "MAX_EXTRA_DEPTH",
     "MAX_EXTRA_VALUES",
+    "MAX_ORDER",
+    "MIN_ORDER",
     "era_span_problem",
     "extra_problem",
     "find_problems",
     "is_plain_data",
+    "order_problem",
     "text_problems",
     "validate",
 ]
@@ -85,6 +88,20 @@ _SCALARS = (bool,)
 #: exporter writing the number would then fail on.
 MAX_INT_BITS = 14_000
 _extra_control = MULTILINE_CONTROL_RE.search
+
+#: The range of an event's ``order``: plenty for ranking one day's events,
+#: and small enough for every format (TOML, JavaScript) to hold exactly.
+MIN_ORDER = -1000
+MAX_ORDER = 1000
+
+
+def order_problem(value: Any) -> str | None:
+    """Why ``value`` cannot be an event's ``order``, or ``None``."""
+    if type(value) is int and MIN_ORDER <= value <= MAX_ORDER:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value} is not between {MIN_ORDER} and {MAX_ORDER}"
+    return f"expected a whole number between {MIN_ORDER} and {MAX_ORDER}, got {_kind(value)}"
 
 
 def is_plain_data(value: Any) -> bool:
@@ -212,6 +229,10 @@ def _event_problems(event: Event) -> Iterable[tuple[str, str]]:
     message = _span_problem(event.start, event.end)
     if message:
         yield "end", message
+    if event.order:
+        order_message = order_problem(event.order)
+        if order_message:
+            yield "order", order_message
     if event.media is not None and not is_web_url(event.media.url):
         yield "media.url", f"{event.media.url!r} is not an http(s) URL"
     for i, source in enumerate(event.sources):
