@@ -34,14 +34,16 @@ from timeline import (
     Timeline,
     data_timestamp,
     event_uid_text,
-    export_date,
     human_date,
     human_span,
     iter_events,
     markdown_to_text,
     safe_url,
 )
-from timeline.stamps import as_of, undated_message
+from timeline import (
+    as_of as timeline_as_of,
+)
+from timeline import source_date_epoch as timeline_source_date_epoch
 
 __all__ = ["IcalExporter", "fold", "one_line", "text_value"]
 
@@ -349,7 +351,7 @@ class IcalExporter:
                 pass
         write(b"END:VCALENDAR\r\n")
         if writer.undated:
-            warnings.warn(undated_message("ical", writer.undated), UserWarning, stacklevel=2)
+            warnings.warn(_undated_message("ical", writer.undated), UserWarning, stacklevel=2)
         if skipped:
             count = len(skipped)
             shown = ", ".join(skipped[:3]) + (", ..." if count > 3 else "")
@@ -378,11 +380,11 @@ class _Writer:
             + (word if first == last else f"{word}/{_PRECISION_WORDS[last]}") + "\r\nEND:VEVENT\r\n"
             for first, word in _PRECISION_WORDS.items() for last in _PRECISION_WORDS
         }
-        known = as_of(timeline)
+        known = timeline_as_of(timeline)
         #: " as of <date>" after "ongoing", or nothing when the data does not say when it was last true
         self.as_of = "" if known is None else f" as of {human_date(known)}"
         # the export date for ongoing=until_export: SOURCE_DATE_EPOCH, else the data's `updated`
-        stretch_to = export_date() or timeline.updated
+        stretch_to = timeline_source_date_epoch() or timeline.updated
         self.today: Day | None = None if stretch_to is None else stretch_to.first_day()
         #: ongoing events written without any date saying how long they were known to go on
         self.undated: list[str] = []
@@ -517,6 +519,17 @@ class _Writer:
             lines = [_source_text(source, url) for source, url in zip(event.sources, urls, strict=True)]
             parts.append("Sources:\n" + "\n".join(f"- {line}" for line in lines if line))
         return "\n\n".join(parts)
+
+
+def _undated_message(format_name: str, ids: list[str]) -> str:
+    """The one warning for ongoing items that no ``updated`` or SOURCE_DATE_EPOCH dates "as of"."""
+    count = len(ids)
+    shown = ", ".join(ids[:3]) + (", ..." if count > 3 else "")
+    return (
+        f"{format_name}: {count} ongoing item{'s' if count != 1 else ''} shown as \"ongoing\" with no "
+        f"\"as of\" date ({shown}); set the timeline's `updated` (or SOURCE_DATE_EPOCH) to date "
+        f"{'them' if count != 1 else 'it'}"
+    )
 
 
 @timeline.hookimpl

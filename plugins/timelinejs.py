@@ -42,7 +42,9 @@ from timeline import (
     markdown_to_html,
     safe_url,
 )
-from timeline.stamps import as_of, undated_message
+from timeline import (
+    as_of as timeline_as_of,
+)
 
 #: The TimelineJS release the page loads; tests/browser/package.json pins the same one.
 TIMELINEJS_VERSION = "3.9.10"
@@ -470,7 +472,7 @@ def _warn_about_undated(timeline: Timeline, updated: Date | None) -> None:
     ids = [event.id for event in timeline.events if event.ongoing]
     ids += [era.title for era in timeline.eras if era.ongoing]
     if ids:
-        warnings.warn(undated_message("timelinejs", ids), UserWarning, stacklevel=4)
+        warnings.warn(_undated_message("timelinejs", ids), UserWarning, stacklevel=4)
 
 
 def _scale(timeline: Timeline, eras: list[dict[str, Any]]) -> str:
@@ -496,7 +498,7 @@ def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
     so memory stays flat however many events there are.
     """
     _warn_about_size(timeline)
-    updated = as_of(timeline)
+    updated = timeline_as_of(timeline)
     _warn_about_undated(timeline, updated)
     eras = [era_object(era, updated) for era in timeline.eras]
     return {
@@ -515,7 +517,7 @@ def _write_data(timeline: Timeline, write: Callable[[str], None], dump: Callable
     is exactly what one ``json.dumps`` of the whole object would give.
     """
     _warn_about_size(timeline)
-    updated = as_of(timeline)
+    updated = timeline_as_of(timeline)
     _warn_about_undated(timeline, updated)
     eras = [era_object(era, updated) for era in timeline.eras]
     nl, sep = ("\n", ": ") if pad else ("", ":")
@@ -701,6 +703,17 @@ html, body {{ height: 100%; margin: 0; padding: 0; }}
         write('\n<script type="application/json" id="timeline-data">')
         _write_data(timeline, write_script, _json_dumper(0), "")
         write(tail)
+
+
+def _undated_message(format_name: str, ids: list[str]) -> str:
+    """The one warning for ongoing items that no ``updated`` or SOURCE_DATE_EPOCH dates "as of"."""
+    count = len(ids)
+    shown = ", ".join(ids[:3]) + (", ..." if count > 3 else "")
+    return (
+        f"{format_name}: {count} ongoing item{'s' if count != 1 else ''} shown as \"ongoing\" with no "
+        f"\"as of\" date ({shown}); set the timeline's `updated` (or SOURCE_DATE_EPOCH) to date "
+        f"{'them' if count != 1 else 'it'}"
+    )
 
 
 @timeline.hookimpl

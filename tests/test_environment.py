@@ -319,3 +319,17 @@ def test_the_clock_is_never_read():
                        r"time\.ctime|time\.strftime)\b|\btime\.gmtime\(\)")
     for path in [*root.glob("*.py"), *(root.parent / "plugins").glob("*.py")]:
         assert not clock.search(path.read_text(encoding="utf-8")), path
+
+
+def test_export_date_is_deprecated_and_never_the_clock(monkeypatch):
+    import warnings
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert timeline.export_date() == timeline.Date(1970, 1, 1, 0, 0, 0, offset=0)
+    assert [w.category for w in caught] == [timeline.PluginDeprecationWarning]
+    assert "source_date_epoch" in str(caught[0].message)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1718755200")
+    assert timeline.source_date_epoch() == timeline.Date(2024, 6, 19, 0, 0, 0, offset=0)
+    assert timeline.as_of(timeline.sample()) == timeline.sample().updated

@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .progress import iter_events
     from .protocols import Document, Exporter, Reader
     from .registry import PluginDeprecationWarning, PluginWarning, Registry
-    from .stamps import data_timestamp, event_uid, event_uid_text, export_date
+    from .stamps import as_of, data_timestamp, event_uid, event_uid_text, export_date, source_date_epoch
     from .validation import validate
 
 # name -> module that defines it
@@ -77,12 +77,14 @@ _EXPORTS = {
     "UsageError": "errors",
     "atomic_output": "atomic",
     "decode_text": "encoding",
+    "as_of": "stamps",
     "data_timestamp": "stamps",
     "escape_markdown": "markup",
     "event_uid": "stamps",
     "event_uid_text": "stamps",
     "export": "exporting",
     "export_date": "stamps",
+    "source_date_epoch": "stamps",
     "hookimpl": "hookspecs",
     "human_date": "display",
     "human_span": "display",

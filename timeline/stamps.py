@@ -26,7 +26,6 @@ __all__ = [
     "event_uid_text",
     "export_date",
     "source_date_epoch",
-    "undated_message",
 ]
 
 #: Namespace of the UUIDs :func:`event_uid` makes. Never change it: calendar
@@ -73,25 +72,25 @@ def data_timestamp(timeline: Timeline) -> Date:
     return known if known is not None else EPOCH
 
 
-def export_date() -> Date | None:
-    """The export date, for options that explicitly ask for "now": ``SOURCE_DATE_EPOCH``, or None.
+def export_date() -> Date:
+    """Deprecated (removal in 2.0): ``SOURCE_DATE_EPOCH``, else the fixed :data:`EPOCH`.
 
-    The clock is never read: without ``SOURCE_DATE_EPOCH`` there is no
-    export date, and the caller falls back to the data (``updated``) or to
-    what it does without a date.
+    It used to return today's date, which made output depend on the clock.
+    The clock is never read now; use :func:`source_date_epoch` (None when
+    unset) or :func:`as_of`.
     """
-    return source_date_epoch()
+    import warnings
 
+    from .registry import PluginDeprecationWarning
 
-def undated_message(format_name: str, ids: list[str]) -> str:
-    """The one warning an exporter gives when ongoing items could not be dated "as of"."""
-    count = len(ids)
-    shown = ", ".join(ids[:3]) + (", ..." if count > 3 else "")
-    return (
-        f"{format_name}: {count} ongoing item{'s' if count != 1 else ''} shown as \"ongoing\" with no "
-        f"\"as of\" date ({shown}); set the timeline's `updated` (or SOURCE_DATE_EPOCH) to date "
-        f"{'them' if count != 1 else 'it'}"
+    warnings.warn(
+        "timeline.export_date() is deprecated and will be removed in 2.0: it no longer reads the clock "
+        "(it gives SOURCE_DATE_EPOCH or 1970-01-01); use timeline.source_date_epoch() or timeline.as_of(timeline)",
+        PluginDeprecationWarning,
+        stacklevel=2,
     )
+    known = source_date_epoch()
+    return known if known is not None else EPOCH
 
 
 def event_uid(timeline_id: str, event_id: str) -> uuid.UUID:
