@@ -96,7 +96,11 @@ def export(
     """
     data, report = export_with_report(timeline, format, dest, registry=registry, options=options)
     if report.skipped:
-        warnings.warn(f"{report.format}: {report.summary()}", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"{report.format}: skipped {len(report.skipped)} of {report.events} events: {report.skipped_text()}",
+            UserWarning,
+            stacklevel=2,
+        )
     return data
 
 
