@@ -263,14 +263,14 @@ def cli() -> None:
     help="An exporter option (repeatable); 'timeline formats' lists them.",
 )
 @click.option(
-    "--report",
-    "report_format",
-    type=click.Choice(["text", "json"]),
-    is_flag=False,
-    flag_value="text",
-    default=None,
-    help="Print what the output could not hold, per event and field, to standard error "
-    "(--report=json for scripts).",
+    "--report", "report_text", is_flag=True,
+    help="Print what the output could not hold, per event and field, to standard error.",
+)
+@click.option(
+    "--report-json",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write that report as JSON to FILE ('-': standard error), for scripts.",
 )
 @click.option(
     "--strict",
@@ -284,7 +284,8 @@ def export(
     format_name: str | None,
     output: str | None,
     option_pairs: tuple[str, ...],
-    report_format: str | None,
+    report_text: bool,
+    report_json: str | None,
     strict: bool,
     tags: tuple[str, ...],
     groups: tuple[str, ...],
@@ -330,22 +331,29 @@ def export(
             _, report = export_with_report(
                 timeline, exporter.name, output, registry=registry, options=options, check=check
             )
-    _tell(report, None if to_stdout else output, report_format)
+    _tell(report, None if to_stdout else output, report_text, report_json)
 
 
-def _tell(report: Any, output: str | None, report_format: str | None) -> None:
+def _tell(report: Any, output: str | None, report_text: bool, report_json: str | None) -> None:
     """The summary line (a warning when events were left out), and the ``--report`` if asked for."""
     if output is not None:
         prefix = "timeline: warning: " if report.skipped else "timeline: "
         click.echo(prefix + report.summary(output), err=True)
     elif report.skipped:
         click.echo(f"timeline: warning: {report.format}: {report.summary()}", err=True)
-    if report_format == "json":
+    if report_text:
+        click.echo(report.text(), err=True)
+    if report_json is not None:
         import json
 
-        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False), err=True)
-    elif report_format == "text":
-        click.echo(report.text(), err=True)
+        text = json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
+        if report_json == "-":
+            click.echo(text, err=True, nl=False)
+        else:
+            from .atomic import atomic_output
+
+            with atomic_output(report_json) as stream:
+                stream.write(text.encode("utf-8"))
 
 
 def _strict_check(report: Any) -> None:
