@@ -208,6 +208,12 @@ _PRECISION_WORDS = {
 
 Day = tuple[int, int, int]
 
+#: How a date known only to the year or month is written (one string each: reports share them).
+_WIDENED = {
+    precision: f"known only to the {word}: written as all-day dates covering the whole {word}"
+    for precision, word in _PRECISION_WORDS.items()
+}
+
 
 class _OutOfRange(Exception):
     """A date iCalendar cannot hold (before year 1 or after 9999)."""
@@ -445,8 +451,7 @@ class _Writer:
         sides = [("start", start)] if end is None or ongoing else [("start", start), ("end", end)]
         for field, date in sides:
             if date.precision < Precision.DAY:
-                report.approximated(event, field, f"known only to the {_PRECISION_WORDS[date.precision]}: "
-                                    f"written as all-day dates covering the whole {_PRECISION_WORDS[date.precision]}")
+                report.approximated(event, field, _WIDENED[date.precision])
             elif date.hour is not None and date.offset is None:
                 report.approximated(event, field, "a local time without a known UTC offset: written as the whole day")
             elif date.hour is not None and (date.offset or date.zone or event.timezone):

@@ -84,7 +84,8 @@ class Report:
     def __init__(self) -> None:
         self._wrote: list[str] = []
         self._skipped: list[ReportEntry] = []
-        self._approximated: list[ReportEntry] = []
+        # grouped by (field, how), so a report on a big timeline costs one reference per event
+        self._approximated: dict[tuple[str, str], list[str]] = {}
 
     def wrote(self, event: object) -> None:
         """The output holds ``event``."""
@@ -96,7 +97,7 @@ class Report:
 
     def approximated(self, event: object, field: str, how: str) -> None:
         """``field`` of ``event`` is written only approximately; ``how`` says what was lost."""
-        self._approximated.append(ReportEntry(_event_id(event), str(how), str(field)))
+        self._approximated.setdefault((str(field), str(how)), []).append(_event_id(event))
 
     @property
     def used(self) -> bool:
@@ -112,7 +113,7 @@ class Report:
             reported=self.used or events == 0 if reported is None else reported,
             wrote=tuple(self._wrote),
             skipped=tuple(self._skipped),
-            approximated=tuple(self._approximated),
+            approximated_by=tuple((field, how, tuple(ids)) for (field, how), ids in self._approximated.items()),
             notes=notes,
         )
 
@@ -170,8 +171,14 @@ class ExportReport:
     reported: bool
     wrote: tuple[str, ...] = ()
     skipped: tuple[ReportEntry, ...] = ()
-    approximated: tuple[ReportEntry, ...] = ()
+    #: The approximations grouped as ``(field, how, event ids)``, which is compact on big timelines.
+    approximated_by: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
     notes: tuple[str, ...] = ()
+
+    @property
+    def approximated(self) -> tuple[ReportEntry, ...]:
+        """Every approximated field, one :class:`ReportEntry` each, group by group."""
+        return tuple(ReportEntry(event, how, field) for field, how, ids in self.approximated_by for event in ids)
 
     @property
     def lost(self) -> bool:
@@ -210,9 +217,6 @@ class ExportReport:
             text = f"wrote {wrote} of {_plural(self.events, 'event')}{to}"
         if self.skipped:
             text += f"; skipped {len(self.skipped)}: " + self.skipped_text()
-        if self.approximated:
-            count = len({entry.event for entry in self.approximated})
-            text += f"; {_plural(count, 'event')} approximated (--report lists them)"
         return text
 
     def text(self) -> str:
