@@ -211,6 +211,12 @@ _PRECISION_WORDS = {
 
 Day = tuple[int, int, int]
 
+#: How a date known only to the year or month is written (one string each: reports share them).
+_WIDENED = {
+    precision: f"known only to the {word}: written as all-day dates covering the whole {word}"
+    for precision, word in _PRECISION_WORDS.items()
+}
+
 
 class _OutOfRange(Exception):
     """A date iCalendar cannot hold (before year 1 or after 9999)."""
@@ -337,7 +343,10 @@ class IcalExporter:
         Option("sources", "List each event's sources in its description", type="bool", default=True),
     )
 
-    def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
+    def write(
+        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: Any = None
+    ) -> None:
+        report = context.report if context is not None else None
         writer = _Writer(timeline, options)
         write = stream.write
         write(writer.header())
@@ -347,12 +356,20 @@ class IcalExporter:
                 write(writer.event(event))
             except _OutOfRange:
                 skipped.append(event.id)
+                if report is not None:
+                    report.skipped(event, "iCalendar cannot hold years " + (
+                        "before 1" if event.start.year <= 1 else "after 9999"))
             except _Skip:
-                pass
+                if report is not None:
+                    report.skipped(event, "known only to the year or month, and -O coarse_dates=skip")
+            else:
+                if report is not None:
+                    report.wrote(event)
+                    writer.report_approximations(event, report)
         write(b"END:VCALENDAR\r\n")
         if writer.undated:
             warnings.warn(_undated_message("ical", writer.undated), UserWarning, stacklevel=2)
-        if skipped:
+        if skipped and report is None:  # a 1.0 caller: say it here (the host reports it otherwise)
             count = len(skipped)
             shown = ", ".join(skipped[:3]) + (", ..." if count > 3 else "")
             warnings.warn(
@@ -438,6 +455,23 @@ class _Writer:
                 tail = f"GEO:{_geo_number(location.lat)};{_geo_number(location.lon)}\r\n" + tail
         out.append(tail.encode("ascii"))
         return _unmarked(b"".join(out))
+
+    def report_approximations(self, event: Event, report: Any) -> None:
+        """Tell ``report`` which fields of a written VEVENT are not as the data has them."""
+        start, end, ongoing = event.start, event.end, event.ongoing
+        sides = [("start", start)] if end is None or ongoing else [("start", start), ("end", end)]
+        for field, date in sides:
+            if date.precision < Precision.DAY:
+                report.approximated(event, field, _WIDENED[date.precision])
+            elif date.hour is not None and date.offset is None:
+                report.approximated(event, field, "a local time without a known UTC offset: written as the whole day")
+            elif date.hour is not None and (date.offset or date.zone or event.timezone):
+                report.approximated(event, field, "written in UTC; the local time and zone are only in the description")
+        if ongoing:
+            if self.stretch and self.today >= start.first_day():
+                report.approximated(event, "end", "ongoing: the end is placed at the export date")
+            else:
+                report.approximated(event, "end", "ongoing: written as a marker on its start, with no end")
 
     def _dates(self, start: Date, end: Date | None, ongoing: bool) -> str:
         """The DTSTART and DTEND lines (raises :class:`_OutOfRange`)."""

@@ -232,7 +232,10 @@ class JsonExporter:
         ),
     )
 
-    def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
+    def write(
+        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: Any = None
+    ) -> None:
+        report = context.report if context is not None else None
         indent: int = options.get("indent", 2)
         if indent:
             pad, sep, nl = " " * indent, ": ", "\n"
@@ -275,6 +278,8 @@ class JsonExporter:
             chunk = escape_controls(dump(event_to_data(event, zone), 2))
             write(((nl if first else "," + nl) + pad * 2 + chunk).encode("utf-8"))
             first = False
+            if report is not None:
+                report.wrote(event)  # lossless: everything is kept
         write(((nl + pad if not first else "") + "]" + nl + "}" + "\n").encode("utf-8"))
 
 

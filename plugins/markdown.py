@@ -63,7 +63,10 @@ class MarkdownExporter:
         Option("sources", "Include each event's sources", type="bool", default=True),
     )
 
-    def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
+    def write(
+        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: Any = None
+    ) -> None:
+        report = context.report if context is not None else None
         level: int = options.get("heading_level", 1)
         write = stream.write
 
@@ -92,6 +95,13 @@ class MarkdownExporter:
             titles = {event.id: event.title for event in timeline.events}
             for event in iter_events(timeline):
                 block(self._event(event, h3, level + 3, titles, bool(options.get("sources", True))))
+                if report is not None:
+                    report.wrote(event)
+                    location = event.location
+                    if location is not None and location.has_coordinates and (
+                        round(location.lat, 4) != location.lat or round(location.lon, 4) != location.lon
+                    ):
+                        report.approximated(event, "location", "coordinates rounded to 4 decimal places")
 
     @staticmethod
     def _summary(timeline: Timeline) -> str:

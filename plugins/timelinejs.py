@@ -509,7 +509,9 @@ def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
     }
 
 
-def _write_data(timeline: Timeline, write: Callable[[str], None], dump: Callable[[Any, int], str], pad: str) -> None:
+def _write_data(
+    timeline: Timeline, write: Callable[[str], None], dump: Callable[[Any, int], str], pad: str, report: Any = None
+) -> None:
     """Write :func:`timelinejs_data` as JSON, one slide at a time.
 
     ``dump(value, depth)`` renders a value nested ``depth`` levels deep and
@@ -525,8 +527,11 @@ def _write_data(timeline: Timeline, write: Callable[[str], None], dump: Callable
     write(f'{pad}"title"{sep}{dump(_title_slide(timeline), 1)},{nl}{pad}"events"{sep}[')
     first = True
     for event in iter_events(timeline):
-        write(("" if first else ",") + nl + pad * 2 + dump(event_slide(event, updated), 2))
+        slide = event_slide(event, updated)
+        write(("" if first else ",") + nl + pad * 2 + dump(slide, 2))
         first = False
+        if report is not None:
+            _report_event(report, event, slide, updated)
     write(("" if first else nl + pad) + f"],{nl}{pad}" + f'"eras"{sep}{dump(eras, 1)}{nl}}}')
 
 
@@ -535,6 +540,24 @@ def _raw_controls_escaped(text: str) -> str:
     if _RAW_CONTROL_RE.search(text) is None:
         return text
     return _RAW_CONTROL_RE.sub(_script_escape, text)
+
+
+def _report_event(report: Any, event: Event, slide: Mapping[str, Any], updated: Date) -> None:
+    """Tell a plugin API 1.1 report what the slide holds of ``event``."""
+    report.wrote(event)
+    if event.ongoing:
+        if "end_date" in slide:
+            report.approximated(event, "end", f"ongoing: the end is placed at the data's last update, "
+                                f"{human_date(updated)}")
+        else:
+            report.approximated(event, "end", "ongoing, starting after the data's last update: no end written")
+    elif event.end is not None and "end_date" not in slide:
+        report.approximated(event, "end", "TimelineJS would place it before the start: only in the display date")
+    for field, date in (("start", event.start), ("end", None if event.ongoing else event.end)):
+        if date is not None and date.hour is not None and (date.offset or date.zone or event.timezone):
+            report.approximated(event, field, "the local time is shown without its zone or UTC offset")
+    if event.location is not None:
+        report.approximated(event, "location", "TimelineJS has no place for a location")
 
 
 def _json_dumper(indent: int) -> Callable[[Any, int], str]:
@@ -558,13 +581,16 @@ class TimelineJsExporter:
                minimum=0, maximum=8),
     )
 
-    def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
+    def write(
+        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: Any = None
+    ) -> None:
         indent: int = options.get("indent", 2)
 
         def write(text: str) -> None:
             stream.write(text.encode("utf-8"))
 
-        _write_data(timeline, write, _json_dumper(indent), " " * indent)
+        _write_data(timeline, write, _json_dumper(indent), " " * indent,
+                    context.report if context is not None else None)
         write("\n")
 
 
@@ -651,7 +677,9 @@ class TimelineJsPageExporter:
                choices=FONTS),
     )
 
-    def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
+    def write(
+        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: Any = None
+    ) -> None:
         base = _assets_base(options.get("assets_url"))
         font = options.get("font", "default")
         tl_options = {
@@ -701,7 +729,7 @@ html, body {{ height: 100%; margin: 0; padding: 0; }}
         write(head)
         _noscript(timeline, write)
         write('\n<script type="application/json" id="timeline-data">')
-        _write_data(timeline, write_script, _json_dumper(0), "")
+        _write_data(timeline, write_script, _json_dumper(0), "", context.report if context is not None else None)
         write(tail)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 import timeline
 from timeline import Option, Timeline
@@ -48,3 +48,43 @@ class ClashingPlugin:
         exporter = LinesExporter()
         exporter.name = "json"
         return [exporter]
+
+
+class OldPlugin:
+    """A plugin written for plugin API 1.0: its ``write`` takes no context, so it reports nothing."""
+
+    TIMELINE_PLUGIN_API = "1.0"
+
+    @timeline.hookimpl
+    def timeline_exporters(self) -> list[Any]:
+        return [LinesExporter()]
+
+
+class PickyExporter:
+    """A plugin API 1.1 exporter: writes event ids, skips events with an ``ongoing`` end, remembers its context."""
+
+    name = "picky"
+    extensions = (".picky",)
+    media_type = "text/plain; charset=utf-8"
+    description = "event ids of events that have ended"
+    options = ()
+    contexts: ClassVar[list[Any]] = []
+
+    def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: Any = None) -> None:
+        type(self).contexts.append(context)
+        for event in timeline.events:
+            if event.ongoing:
+                context.report.skipped(event, "picky cannot show an event still going on")
+                continue
+            stream.write(f"{event.id}\n".encode())
+            context.report.wrote(event)
+            if event.location is not None:
+                context.report.approximated(event, "location", "no place for a location")
+
+
+class PickyPlugin:
+    TIMELINE_PLUGIN_API = "1.1"
+
+    @timeline.hookimpl
+    def timeline_exporters(self) -> list[Any]:
+        return [PickyExporter()]

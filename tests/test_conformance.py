@@ -25,12 +25,19 @@ from timeline.testing import (
 )
 
 
+def timeline_precision_day() -> timeline.Precision:
+    return timeline.Precision.DAY
+
+
 class TestJsonExporter(ExporterConformance):
     format_name = "json"
     option_sets = ({"indent": 0},)
 
     def check_output(self, timeline: Timeline, data: bytes) -> None:
+        report = self.current_report
+        assert report is not None and report.reported and not report.skipped and not report.approximated
         parsed = json.loads(data)
+        assert [e["id"] for e in parsed.get("events", [])] == list(report.wrote)
         assert [e["id"] for e in parsed.get("events", [])] == [e.id for e in timeline.events]
         assert [e["title"] for e in parsed.get("events", [])] == [e.title for e in timeline.events]
 
@@ -42,10 +49,19 @@ class TestMarkdownExporter(ExporterConformance):
 
 class TestIcalExporter(ExporterConformance):
     format_name = "ical"
+    option_sets = ({"coarse_dates": "skip"}, {"ongoing": "until_export"})
 
     def check_output(self, timeline: Timeline, data: bytes) -> None:
         text = data.decode("utf-8")
         lines = text.split("\r\n")
+        report = self.current_report
+        assert report is not None and report.reported
+        assert lines.count("BEGIN:VEVENT") == len(report.wrote), "the report does not count the VEVENTs"
+        uids = [line for line in lines if line.startswith("UID:")]
+        assert len(uids) == len(report.wrote)
+        if self.current_options.get("coarse_dates") == "skip":
+            coarse = {e.id for e in timeline.events if e.start.precision < timeline_precision_day()}
+            assert coarse <= {entry.event for entry in report.skipped}
         assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", ""), "bare CR or LF in iCalendar"
         assert lines.count("BEGIN:VCALENDAR") == 1 and lines.count("END:VCALENDAR") == 1
         assert all(len(line.encode()) <= 75 for line in lines), "an unfolded line longer than 75 octets"
@@ -57,6 +73,9 @@ class TestTimelineJsExporter(ExporterConformance):
     def check_output(self, timeline: Timeline, data: bytes) -> None:
         parsed = json.loads(data)
         assert len(parsed.get("events", [])) == len(timeline.events)
+        report = self.current_report
+        assert report is not None and report.reported
+        assert [slide["unique_id"] for slide in parsed.get("events", [])] == list(report.wrote)
         # TimelineJS renders these fields as HTML; the others are plain text or URLs.
         for text in _strings(parsed, ("headline", "text", "caption", "credit")):
             assert not _UNSAFE_ATTRIBUTE.search(text), f"unsafe link in {text[:80]!r}"
@@ -340,6 +359,88 @@ class _Refuses(_Good):
 def test_the_kit_fails_bad_behaviour(exporter, test, args):
     with pytest.raises(_FAILS):
         getattr(_kit(exporter), test)(*args)
+
+
+class _Reports(_Good):
+    """A plugin API 1.1 exporter that reports honestly: skips events whose id starts with 'e'."""
+
+    def write(self, tl, stream, options, *, context=None):
+        for event in tl.events:
+            if event.id.startswith("e"):
+                if context is not None:
+                    context.report.skipped(event, "starts with e")
+                continue
+            stream.write(event.id.encode() + b"\n")
+            if context is not None:
+                context.report.wrote(event)
+
+
+class _ReportsAGhost(_Reports):
+    def write(self, tl, stream, options, *, context=None):
+        super().write(tl, stream, options, context=context)
+        context.report.wrote("no-such-event")
+
+
+class _ReportsBoth(_Reports):
+    def write(self, tl, stream, options, *, context=None):
+        super().write(tl, stream, options, context=context)
+        for event in tl.events:
+            if not event.id.startswith("e"):
+                context.report.skipped(event, "both")
+
+
+class _ReportsTooLittle(_Good):
+    def write(self, tl, stream, options, **kwargs):  # **kwargs accepts the context too
+        super().write(tl, stream, options)
+        if tl.events:
+            kwargs["context"].report.wrote(tl.events[0])
+
+
+class _ReportsUnsteadily(_Reports):
+    runs = 0
+
+    def write(self, tl, stream, options, *, context=None):
+        type(self).runs += 1
+        super().write(tl, stream, options, context=context)
+        if type(self).runs % 2 and tl.events:
+            context.report.approximated(tl.events[0], "title", "sometimes")
+
+
+def test_the_kit_passes_an_honest_reporting_exporter():
+    kit = _kit(_Reports())
+    for case in corpus():
+        kit.test_writes_bytes(case)
+        kit.test_deterministic(case)
+    assert kit.current_report is not None and kit.current_report.reported
+    kit.test_found_by_name_through_export()
+
+
+@pytest.mark.parametrize(
+    ("exporter", "test", "case"),
+    [
+        (_ReportsAGhost(), "test_writes_bytes", "one-event"),
+        (_ReportsBoth(), "test_writes_bytes", "everything"),
+        (_ReportsTooLittle(), "test_writes_bytes", "everything"),
+        (_ReportsUnsteadily(), "test_deterministic", "everything"),
+    ],
+)
+def test_the_kit_fails_an_exporter_whose_report_lies(exporter, test, case):
+    with pytest.raises(_FAILS):
+        getattr(_kit(exporter), test)(case)
+
+
+def test_check_output_learns_the_options_and_report():
+    seen = []
+
+    class Kit(ExporterConformance):
+        exporter = _Reports()
+        option_sets = ({"upper": True},)
+
+        def check_output(self, tl, data):  # the 1.0 signature still works
+            seen.append((dict(self.current_options), len(self.current_report.wrote)))
+
+    Kit().test_option_sets("one-event")
+    assert seen == [({"upper": True}, 1)] * 2  # run twice, to compare
 
 
 def test_may_refuse_lets_a_format_decline_what_it_cannot_represent():

@@ -138,7 +138,7 @@ def test_a_plugin_declaring_a_compatible_api_loads(api):
 @pytest.mark.parametrize(
     ("api", "message"),
     [
-        ("1.99", "needs plugin API 1.99, but timeline .* provides plugin API 1.0; upgrade timeline-events"),
+        ("1.99", "needs plugin API 1.99, but timeline .* provides plugin API 1.1; upgrade timeline-events"),
         ("2.0", "needs plugin API 2.0, but .*; upgrade timeline-events"),
         ("0.9", "needs plugin API 0.9, .*install a release of the plugin made for this plugin API"),
         ("one", "invalid TIMELINE_PLUGIN_API: plugin API version must be written MAJOR.MINOR"),

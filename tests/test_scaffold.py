@@ -149,5 +149,6 @@ def test_generated_plugin_installs_and_passes_its_own_tests(tmp_path_factory):
     assert "6 July 1961: Soviet–DPRK Treaty of Friendship" in exported.stdout
 
     listing = {p["name"]: p for p in json.loads(env.timeline("plugins", "--json").stdout)}
-    assert listing["demo-text"]["package"] == "timeline-demo-text" and listing["demo-text"]["api"] == "1.0"
+    assert listing["demo-text"]["package"] == "timeline-demo-text"
+    assert listing["demo-text"]["api"] == timeline.PLUGIN_API_VERSION
     assert listing["demo-text"]["error"] is None and listing["demo-text"]["exporters"] == ["demo-text"]

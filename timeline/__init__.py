@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
         UnknownFormatError,
         UsageError,
     )
-    from .exporting import export
+    from .exporting import export, export_with_report
     from .hookspecs import hookimpl
     from .loading import load, load_bytes, sample, sample_path
     from .markup import escape_markdown, markdown_to_html, markdown_to_markdown, markdown_to_text, safe_url
@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .progress import iter_events
     from .protocols import Document, Exporter, Reader
     from .registry import PluginDeprecationWarning, PluginWarning, Registry
+    from .reporting import ExportContext, ExportReport, ReadContext, Report, ReportEntry
     from .stamps import as_of, data_timestamp, event_uid, event_uid_text, export_date, source_date_epoch
     from .validation import validate
 
@@ -54,7 +55,9 @@ _EXPORTS = {
     "Document": "protocols",
     "Era": "model",
     "Event": "model",
+    "ExportContext": "reporting",
     "ExportError": "errors",
+    "ExportReport": "reporting",
     "Exporter": "protocols",
     "InvalidTimelineError": "errors",
     "Location": "model",
@@ -67,9 +70,12 @@ _EXPORTS = {
     "PluginWarning": "registry",
     "Precision": "dates",
     "Problem": "problems",
+    "ReadContext": "reporting",
     "ReadError": "errors",
     "Reader": "protocols",
     "Registry": "registry",
+    "Report": "reporting",
+    "ReportEntry": "reporting",
     "Source": "model",
     "Timeline": "model",
     "TimelineError": "errors",
@@ -83,6 +89,7 @@ _EXPORTS = {
     "event_uid": "stamps",
     "event_uid_text": "stamps",
     "export": "exporting",
+    "export_with_report": "exporting",
     "export_date": "stamps",
     "source_date_epoch": "stamps",
     "hookimpl": "hookspecs",

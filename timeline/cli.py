@@ -343,6 +343,21 @@ def cli() -> None:
     metavar="NAME=VALUE",
     help="An exporter option (repeatable); 'timeline formats' lists them.",
 )
+@click.option(
+    "--report", "report_text", is_flag=True,
+    help="Print what the output could not hold, per event and field, to standard error.",
+)
+@click.option(
+    "--report-json",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write that report as JSON to FILE ('-': standard error), for scripts.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit with status 1 if any event was left out (or the exporter cannot say); -o is then not replaced.",
+)
 @_filter_options
 def export(
     files: tuple[str, ...],
@@ -350,6 +365,9 @@ def export(
     format_name: str | None,
     output: str | None,
     option_pairs: tuple[str, ...],
+    report_text: bool,
+    report_json: str | None,
+    strict: bool,
     tags: tuple[str, ...],
     groups: tuple[str, ...],
     since: str | None,
@@ -363,8 +381,9 @@ def export(
       timeline export events/ -o story.json --tag treaty
       timeline export timeline.yaml -f json -O indent=0 | jq .
       timeline export --format ical --help    # the format's options
+      timeline export -o story.ics --report   # what the calendar could not hold
     """
-    from .exporting import export as run_export
+    from .exporting import export_with_report
     from .options import parse_option_assignments
     from .registry import default_registry
 
@@ -383,17 +402,59 @@ def export(
     timeline = _filtered(_load(files, input_format), tags, groups, since, until)
     from .progress import progress_reporting
 
+    check = _strict_check if strict else None
     with progress_reporting(f"exporting {exporter.name}"):
         if to_stdout:
             stdout = sys.stdout.buffer
-            run_export(timeline, exporter.name, stdout, registry=registry, **options)
+            _, report = export_with_report(
+                timeline, exporter.name, stdout, registry=registry, options=options, check=check
+            )
             stdout.flush()
         else:
-            run_export(timeline, exporter.name, output, registry=registry, **options)
-    if not to_stdout:
+            _, report = export_with_report(
+                timeline, exporter.name, output, registry=registry, options=options, check=check
+            )
+    _tell(report, None if to_stdout else output, report_text, report_json)
+
+
+def _tell(report: Any, output: str | None, report_text: bool, report_json: str | None) -> None:
+    """The summary line (a warning when events were left out), and the ``--report`` if asked for."""
+    if output is not None:
         from .problems import shorten
 
-        click.echo(f"timeline: wrote {len(timeline)} events to {shorten(output or '')}", err=True)
+        prefix = "timeline: warning: " if report.skipped else "timeline: "
+        click.echo(prefix + report.summary(shorten(output)), err=True)
+    elif report.skipped:
+        click.echo(f"timeline: warning: {report.format}: {report.summary()}", err=True)
+    if report_text:
+        click.echo(report.text(), err=True)
+    if report_json is not None:
+        import json
+
+        text = json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
+        if report_json == "-":
+            click.echo(text, err=True, nl=False)
+        else:
+            from .atomic import atomic_output
+
+            with atomic_output(report_json) as stream:
+                stream.write(text.encode("utf-8"))
+
+
+def _strict_check(report: Any) -> None:
+    """``--strict``: refuse an export that left events out, or that cannot say whether it did."""
+    from .errors import ExportError
+
+    if not report.reported:
+        raise ExportError(
+            f"--strict: the {report.format!r} exporter does not report what it kept, so nothing proves "
+            "that no event was left out"
+        )
+    if report.skipped:
+        raise ExportError(
+            f"--strict: the {report.format} export left out {len(report.skipped)} of {report.events} "
+            f"event{'s' if report.events != 1 else ''}: {report.skipped_text()}"
+        )
 
 
 @cli.command()
@@ -401,8 +462,9 @@ def export(
 def check(files: tuple[str, ...], input_format: str | None) -> None:
     """Check timeline files and report every problem (exit status 1 if any)."""
     timeline = _load(files, input_format)
-    eras = f", {len(timeline.eras)} eras" if timeline.eras else ""
-    click.echo(f"ok: {timeline.title!r}: {len(timeline)} events{eras}")
+    count = len(timeline)
+    eras = f", {len(timeline.eras)} era{'s' if len(timeline.eras) != 1 else ''}" if timeline.eras else ""
+    click.echo(f"ok: {timeline.title!r}: {count} event{'s' if count != 1 else ''}{eras}")
 
 
 @cli.command()
@@ -433,7 +495,7 @@ def show(
         if event.tags:
             tags_text = click.style(f"  [{', '.join(one_line(tag) for tag in event.tags)}]", dim=True)
         click.echo(f"{date:<{width}}  {one_line(event.title)}{tags_text}")
-    click.echo(click.style(f"{len(rows)} events", dim=True))
+    click.echo(click.style(f"{len(rows)} event{'s' if len(rows) != 1 else ''}", dim=True))
 
 
 @cli.command()
@@ -578,7 +640,8 @@ def preview(
     if print_path:
         click.echo(str(path))
     elif open_in_browser(path):
-        click.echo(f"timeline: opened {path} ({len(timeline)} events) in your web browser", err=True)
+        count = f"{len(timeline)} event{'s' if len(timeline) != 1 else ''}"
+        click.echo(f"timeline: opened {path} ({count}) in your web browser", err=True)
     else:
         click.echo(str(path))
         click.echo("timeline: no web browser found; open the file above in one", err=True)

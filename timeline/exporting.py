@@ -6,7 +6,7 @@ import errno
 import io
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -15,8 +15,9 @@ from .model import Timeline
 from .options import resolve_options
 from .problems import shorten
 from .registry import Registry, default_registry
+from .reporting import ExportContext, ExportReport, Report, accepts_context
 
-__all__ = ["export", "plugin_origin", "run_exporter"]
+__all__ = ["export", "export_with_report", "plugin_origin", "run_exporter"]
 
 
 def plugin_origin(exporter: Any, registry: Registry | None = None) -> str:
@@ -62,15 +63,23 @@ def run_exporter(
     *,
     registry: Registry | None = None,
     where: str | None = None,
-) -> None:
+    locale: str = "en",
+) -> ExportReport:
     """Call ``exporter.write``; anything but a :class:`TimelineError` becomes an :class:`ExportError`.
 
     The message names the format and the plugin (and package) it comes
     from, so a user knows whom to tell; a failed write (a full disk) names
-    ``where`` the output was going.
+    ``where`` the output was going.  A ``write`` that accepts a ``context``
+    (plugin API 1.1) gets an :class:`~timeline.ExportContext`; the returned
+    :class:`~timeline.ExportReport` says what it reported, or that it does not.
     """
+    with_context = accepts_context(exporter.write)
+    report = Report()
     try:
-        exporter.write(timeline, stream, options)
+        if with_context:
+            exporter.write(timeline, stream, options, context=ExportContext(report=report, locale=locale))
+        else:
+            exporter.write(timeline, stream, options)
     except (TimelineError, BrokenPipeError, KeyboardInterrupt):
         raise
     except OSError as exc:
@@ -80,6 +89,12 @@ def run_exporter(
     except Exception as exc:
         origin = plugin_origin(exporter, registry)
         raise ExportError(f"the {exporter.name!r} exporter ({origin}) failed: {_first_line(exc)}") from exc
+    notes = () if with_context else (
+        f"the {exporter.name!r} exporter does not accept a context (plugin API 1.0): "
+        f"it does not report what it kept and ignores the locale {locale!r}",
+    )
+    return report.result(format=exporter.name, events=len(timeline), reported=with_context and (
+        report.used or len(timeline) == 0), notes=notes)
 
 
 def export(
@@ -95,7 +110,36 @@ def export(
     ``dest`` may be a path (written atomically: a failed export leaves an
     existing file untouched) or a binary stream.  ``format`` defaults to the
     one claiming the path's extension.  ``options`` are the exporter's
-    declared options, checked before anything is written.
+    declared options, checked before anything is written.  Events the
+    exporter reports skipping are named in a :class:`UserWarning`; use
+    :func:`export_with_report` for the whole report.
+    """
+    data, report = export_with_report(timeline, format, dest, registry=registry, options=options)
+    if report.skipped:
+        warnings.warn(
+            f"{report.format}: skipped {len(report.skipped)} of {report.events} events: {report.skipped_text()}",
+            UserWarning,
+            stacklevel=2,
+        )
+    return data
+
+
+def export_with_report(
+    timeline: Timeline,
+    format: str | None = None,
+    dest: str | os.PathLike[str] | IO[bytes] | None = None,
+    *,
+    registry: Registry | None = None,
+    options: Mapping[str, Any] | None = None,
+    locale: str = "en",
+    check: Callable[[ExportReport], None] | None = None,
+) -> tuple[bytes | None, ExportReport]:
+    """Like :func:`export`, and also say what the output kept: ``(bytes or None, report)``.
+
+    ``options`` is a mapping here, so no option name can clash with the
+    keywords.  ``check``, if given, sees the report before a path ``dest``
+    is replaced; if it raises, the earlier file stays untouched (the CLI's
+    ``--strict``).
     """
     registry = registry or default_registry()
     if format is None:
@@ -104,22 +148,29 @@ def export(
         exporter = registry.exporter_for_path(dest)
     else:
         exporter = registry.exporter(format)
-    resolved = resolve_options(tuple(exporter.options), options, exporter=exporter.name)
+    resolved = resolve_options(tuple(exporter.options), dict(options or {}), exporter=exporter.name)
     if dest is None:
         buffer = io.BytesIO()
-        run_exporter(exporter, timeline, buffer, resolved, registry=registry)
-        return buffer.getvalue()
+        report = run_exporter(exporter, timeline, buffer, resolved, registry=registry, locale=locale)
+        if check is not None:
+            check(report)
+        return buffer.getvalue(), report
     if isinstance(dest, (str, os.PathLike)):
         from .atomic import atomic_output
 
         shown = repr(shorten(os.fspath(dest)))
         try:
             with atomic_output(dest) as stream:
-                run_exporter(exporter, timeline, stream, resolved, registry=registry, where=shown)
+                report = run_exporter(exporter, timeline, stream, resolved, registry=registry,
+                                      where=shown, locale=locale)
+                if check is not None:
+                    check(report)
         except OSError as exc:
             raise ExportError(f"cannot write {shown}: {_write_failure(exc, dest)}") from exc
-        return None
+        return None, report
     name = getattr(dest, "name", None)
     where = "standard output" if name == "<stdout>" else repr(name) if isinstance(name, str) else None
-    run_exporter(exporter, timeline, dest, resolved, registry=registry, where=where)
-    return None
+    report = run_exporter(exporter, timeline, dest, resolved, registry=registry, where=where, locale=locale)
+    if check is not None:
+        check(report)
+    return None, report

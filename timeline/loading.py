@@ -147,8 +147,11 @@ def input_files(paths: Iterable[PathLike], *, registry: Registry | None = None) 
 
 
 def _read_document(path: Path, data: bytes, reader: Any) -> Document:
+    from .reporting import ReadContext, accepts_context
+
+    context = ReadContext() if accepts_context(reader.read) else None
     try:
-        document = reader.read(data, str(path))
+        document = reader.read(data, str(path)) if context is None else reader.read(data, str(path), context=context)
     except ReadError:
         raise
     except TimelineError:
@@ -157,7 +160,21 @@ def _read_document(path: Path, data: bytes, reader: Any) -> Document:
         raise ReadError(f"reader {reader.name!r} failed: {type(exc).__name__}: {exc}") from exc
     if not isinstance(document, Document):
         document = Document(document)
+    if context is not None:
+        _warn_about_read_report(path, reader, context.report.result(format=reader.name, events=0))
     return document
+
+
+def _warn_about_read_report(path: Path, reader: Any, report: Any) -> None:
+    """What a plugin API 1.1 reader reports skipping or approximating, as warnings naming the file."""
+    import warnings
+
+    for entry in report.skipped:
+        warnings.warn(f"{path}: reader {reader.name!r} skipped {entry.event}: {entry.reason}", UserWarning,
+                      stacklevel=4)
+    for entry in report.approximated:
+        warnings.warn(f"{path}: reader {reader.name!r} approximated {entry.field} of {entry.event}: {entry.reason}",
+                      UserWarning, stacklevel=4)
 
 
 def _is_device(path: Path) -> bool:

@@ -7,10 +7,15 @@ and is announced first: a deprecated hook keeps working for at least one minor
 release while every plugin implementing it gets a
 :class:`~timeline.PluginDeprecationWarning` naming the plugin.
 
+Plugin API 1.1 added the optional keyword-only ``context`` argument of an
+exporter's ``write`` and a reader's ``read`` (:class:`~timeline.ExportContext`,
+:class:`~timeline.ReadContext`): the host passes it only to a method that
+accepts it, so a 1.0 plugin loads and works unchanged.
+
 A plugin states the API it was written against with an optional module (or
 plugin object) attribute::
 
-    TIMELINE_PLUGIN_API = "1.0"
+    TIMELINE_PLUGIN_API = "1.1"
 
 It loads when the major versions are equal and ours is at least as new; any
 other value is reported like a plugin that failed to import, so the user
@@ -28,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["PLUGIN_API_VERSION", "api_problem", "deprecated_hook", "parse_api_version"]
 
 #: The version of the plugin API this ``timeline`` provides.
-PLUGIN_API_VERSION = "1.0"
+PLUGIN_API_VERSION = "1.1"
 
 _VERSION_RE = re.compile(r"([0-9]+)\.([0-9]+)")
 

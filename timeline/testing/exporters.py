@@ -28,6 +28,7 @@ from ..model import Timeline
 from ..options import Option, resolve_options
 from ..protocols import FORMAT_NAME_PATTERN, OPTION_NAME_PATTERN
 from ..registry import Registry
+from ..reporting import ExportContext, ExportReport, Report, accepts_context
 from .corpus import corpus, large_timeline, unchecked_corpus
 
 __all__ = ["MEDIA_TYPE_PATTERN", "ExporterConformance"]
@@ -153,8 +154,16 @@ class ExporterConformance:
         exporter may raise a :class:`timeline.TimelineError` instead of writing.
 
     Override :meth:`check_output` to add checks of your own format on every
-    output the suite produces.  The class name does not start with ``Test``,
-    so pytest collects only your subclass.
+    output the suite produces; before each call the suite sets
+    ``self.current_options`` (the options given, as a dict) and
+    ``self.current_report`` (the :class:`timeline.ExportReport` of that run).
+    The class name does not start with ``Test``, so pytest collects only
+    your subclass.
+
+    An exporter that accepts a ``context`` (plugin API 1.1) is given one, and
+    what it reports is checked against the timeline on every run: each event
+    id it names exists, no event is both written and skipped or written twice,
+    and, once it reports at all, every event is either written or skipped.
     """
 
     format_name: ClassVar[str | None] = None
@@ -162,6 +171,9 @@ class ExporterConformance:
     option_sets: ClassVar[Sequence[Mapping[str, Any]]] = ()
     large_size: ClassVar[int] = 10_000
     may_refuse: ClassVar[Sequence[str]] = ()
+    #: The options and report of the export :meth:`check_output` is looking at.
+    current_options: Mapping[str, Any] = {}
+    current_report: ExportReport | None = None
 
     # -- helpers a subclass may use in its own tests -----------------------
     def get_exporter(self) -> Any:
@@ -205,11 +217,24 @@ class ExporterConformance:
         Anything but a :class:`timeline.TimelineError` escaping ``write`` fails
         the test with a message naming the timeline.
         """
+        return self.export_with_report(tl, **options)[0]
+
+    def export_with_report(self, tl: Timeline, **options: Any) -> tuple[bytes, ExportReport]:
+        """Like :meth:`export_bytes`, with the :class:`timeline.ExportReport` of the run.
+
+        The report says ``reported=False`` for an exporter that does not
+        accept a ``context`` or reports nothing in it.
+        """
         exporter = self.get_exporter()
         resolved = resolve_options(tuple(exporter.options), options, exporter=exporter.name)
         stream = _BytesOnly()
+        with_context = accepts_context(exporter.write)
+        report = Report()
         try:
-            exporter.write(tl, stream, resolved)
+            if with_context:
+                exporter.write(tl, stream, resolved, context=ExportContext(report=report))
+            else:
+                exporter.write(tl, stream, resolved)
         except (TimelineError, _NotBytes):
             raise
         except Exception as exc:
@@ -222,7 +247,36 @@ class ExporterConformance:
             f"exporter {exporter.name!r} closed the stream it was given; the caller owns it "
             "(detach an io.TextIOWrapper before returning)"
         )
-        return stream.getvalue()
+        result = report.result(
+            format=exporter.name, events=len(tl), reported=with_context and (report.used or len(tl) == 0)
+        )
+        return stream.getvalue(), result
+
+    def check_report(self, timeline: Timeline, report: ExportReport) -> None:
+        """What an exporter reports must fit the timeline it was given (see the class docstring)."""
+        name = self.get_exporter().name
+        if not report.reported:
+            return
+        ids = {event.id for event in timeline.events}
+        named = [*report.wrote, *(e.event for e in report.skipped), *(e.event for e in report.approximated)]
+        unknown = sorted(set(named) - ids)
+        assert not unknown, f"exporter {name!r} reports events the timeline {timeline.id!r} lacks: {unknown[:5]}"
+        wrote = set(report.wrote)
+        assert len(wrote) == len(report.wrote), f"exporter {name!r} reports writing an event twice"
+        skipped = [entry.event for entry in report.skipped]
+        assert len(set(skipped)) == len(skipped), f"exporter {name!r} reports skipping an event twice"
+        both = sorted(wrote & set(skipped))
+        assert not both, f"exporter {name!r} reports events as both written and skipped: {both[:5]}"
+        missing = sorted(ids - wrote - set(skipped))
+        assert not missing, (
+            f"exporter {name!r} reports what it kept but neither wrote nor skipped {len(missing)} "
+            f"of {len(ids)} events of {timeline.id!r}: {missing[:5]}; call context.report.wrote(event) "
+            "or .skipped(event, reason) for each"
+        )
+        for entry in (*report.skipped, *report.approximated):
+            assert isinstance(entry.reason, str) and entry.reason.strip(), (
+                f"exporter {name!r} gives no reason for {entry.event!r}"
+            )
 
     def check_output(self, timeline: Timeline, data: bytes) -> None:
         """Override to check ``data`` in your own format (parse it back, compare with ``timeline``)."""
@@ -230,7 +284,7 @@ class ExporterConformance:
     def _run(self, case: str, tl: Timeline, **options: Any) -> bytes | None:
         """Export ``tl``; ``None`` when the exporter refused a case it declared in ``may_refuse``."""
         try:
-            data = self.export_bytes(tl, **options)
+            data, report = self.export_with_report(tl, **options)
         except TimelineError as exc:
             if case in self.may_refuse:
                 assert str(exc).strip(), f"a refusal of {case!r} needs a message for the user"
@@ -248,6 +302,9 @@ class ExporterConformance:
                 data.decode("utf-8")
             except UnicodeDecodeError as exc:
                 pytest.fail(f"text output for {case!r} is not valid UTF-8: {exc}")
+        self.check_report(tl, report)
+        self.current_options = dict(options)
+        self.current_report = report
         self.check_output(tl, data)
         return data
 
@@ -310,7 +367,9 @@ class ExporterConformance:
         tl = corpus()[case]
         first = self._run(case, tl)
         if first is not None:
+            report = self.current_report
             assert self._run(case, tl) == first, f"two exports of {case!r} differ"
+            assert self.current_report == report, f"two exports of {case!r} report different things"
 
     @pytest.mark.parametrize("case", ["everything", "hostile", "eras", "sources-media-locations", "ties"])
     def test_independent_of_input_order(self, case: str) -> None:

@@ -1,0 +1,264 @@
+"""What an export kept: the context a plugin is given, and the report it fills in (plugin API 1.1).
+
+A 1.1 exporter or reader may accept a keyword-only ``context`` argument::
+
+    def write(self, timeline, stream, options, *, context=None):
+        report = context.report if context is not None else timeline_pkg.Report()
+        for event in timeline.events:
+            if cannot_hold(event):
+                report.skipped(event, "the format cannot hold years before 1")
+                continue
+            ...
+            report.wrote(event)
+
+The host passes ``context`` only to a ``write``/``read`` whose signature
+accepts it (a parameter called ``context``, or ``**kwargs``), so a 1.0
+plugin keeps working untouched.  The host turns the :class:`Report` an
+exporter filled in into a frozen :class:`ExportReport`, which the CLI
+summarises ("wrote 22 of 23 events"), prints with ``--report`` and checks
+with ``--strict``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "ExportContext",
+    "ExportReport",
+    "ReadContext",
+    "Report",
+    "ReportEntry",
+    "accepts_context",
+]
+
+
+def _event_id(event: object) -> str:
+    """An event's id: an :class:`~timeline.Event` or its id as a string."""
+    if isinstance(event, str):
+        return event
+    found = getattr(event, "id", None)
+    if not isinstance(found, str):
+        raise TypeError(f"report an event (or its id), not {type(event).__name__}")
+    return found
+
+
+@attrs.frozen
+class ReportEntry:
+    """One event the output does not hold as the data has it.
+
+    ``field`` is the field that was approximated (``"start"``, ``"end"``,
+    ``"location"``, ...), or ``None`` for a skipped event; ``reason`` says
+    why it was skipped, or how it was approximated, in words for the user.
+    """
+
+    event: str
+    reason: str
+    field: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"event": self.event}
+        if self.field is not None:
+            out["field"] = self.field
+        out["reason"] = self.reason
+        return out
+
+
+class Report:
+    """Filled in by an exporter (or reader) as it works: what it wrote, skipped and approximated.
+
+    Each method takes the :class:`~timeline.Event` or its id.  Call
+    :meth:`wrote` once for every event the output holds, :meth:`skipped`
+    for every event it leaves out, and :meth:`approximated` for each field
+    it could not write as the data has it (an event may be written *and*
+    approximated).  An exporter that calls none of them is taken not to
+    report, and the host claims no count it does not know.
+    """
+
+    __slots__ = ("_approximated", "_skipped", "_wrote")
+
+    def __init__(self) -> None:
+        self._wrote: list[str] = []
+        self._skipped: list[ReportEntry] = []
+        # grouped by (field, how), so a report on a big timeline costs one reference per event
+        self._approximated: dict[tuple[str, str], list[str]] = {}
+
+    def wrote(self, event: object) -> None:
+        """The output holds ``event``."""
+        self._wrote.append(_event_id(event))
+
+    def skipped(self, event: object, reason: str) -> None:
+        """``event`` is left out of the output, because of ``reason`` (one phrase, for the user)."""
+        self._skipped.append(ReportEntry(_event_id(event), str(reason)))
+
+    def approximated(self, event: object, field: str, how: str) -> None:
+        """``field`` of ``event`` is written only approximately; ``how`` says what was lost."""
+        self._approximated.setdefault((str(field), str(how)), []).append(_event_id(event))
+
+    @property
+    def used(self) -> bool:
+        """Whether anything was reported."""
+        return bool(self._wrote or self._skipped or self._approximated)
+
+    def result(self, *, format: str, events: int, reported: bool | None = None,
+               notes: tuple[str, ...] = ()) -> ExportReport:
+        """The frozen :class:`ExportReport` of what was reported so far."""
+        return ExportReport(
+            format=format,
+            events=events,
+            reported=self.used or events == 0 if reported is None else reported,
+            wrote=tuple(self._wrote),
+            skipped=tuple(self._skipped),
+            approximated_by=tuple((field, how, tuple(ids)) for (field, how), ids in self._approximated.items()),
+            notes=notes,
+        )
+
+
+@attrs.frozen
+class ExportContext:
+    """What the host tells an exporter besides the options (plugin API 1.1).
+
+    ``report`` is where the exporter says what it wrote, skipped and
+    approximated; ``locale`` is the language and conventions to write
+    dates and labels in (``"en"`` until the CLI grows ``--locale``).
+    It is separate from the options, so no option name can clash with it.
+    """
+
+    report: Report = attrs.field(factory=Report)
+    locale: str = "en"
+
+
+@attrs.frozen
+class ReadContext:
+    """What the host tells a reader besides the bytes (plugin API 1.1).
+
+    ``options`` holds reader settings (none are defined yet; later
+    releases add, e.g., a zone for floating times); ``report`` is where the
+    reader says which events it skipped or approximated (``report.wrote``
+    is not needed from a reader).
+    """
+
+    report: Report = attrs.field(factory=Report)
+    options: Mapping[str, object] = attrs.field(factory=dict)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _shown(ids: list[str], limit: int = 3) -> str:
+    more = len(ids) - limit
+    return ", ".join(ids[:limit]) + (f" and {more} more" if more > 0 else "")
+
+
+@attrs.frozen
+class ExportReport:
+    """What one export kept, as the host returns it (:func:`timeline.export_with_report`).
+
+    ``events`` is how many events the timeline given to the exporter
+    held.  ``reported`` is false for an exporter that does not report
+    (a 1.0 plugin): then ``wrote``, ``skipped`` and ``approximated`` are
+    empty and say nothing.  ``notes`` are the host's remarks, e.g. that
+    the exporter ignores the locale.
+    """
+
+    format: str
+    events: int
+    reported: bool
+    wrote: tuple[str, ...] = ()
+    skipped: tuple[ReportEntry, ...] = ()
+    #: The approximations grouped as ``(field, how, event ids)``, which is compact on big timelines.
+    approximated_by: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def approximated(self) -> tuple[ReportEntry, ...]:
+        """Every approximated field, one :class:`ReportEntry` each, group by group."""
+        return tuple(ReportEntry(event, how, field) for field, how, ids in self.approximated_by for event in ids)
+
+    @property
+    def lost(self) -> bool:
+        """Whether events were left out of the output."""
+        return bool(self.skipped)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data, as ``timeline export --report=json`` prints it."""
+        return {
+            "format": self.format,
+            "events": self.events,
+            "reported": self.reported,
+            "wrote": len(self.wrote) if self.reported else None,
+            "skipped": [entry.as_dict() for entry in self.skipped],
+            "approximated": [entry.as_dict() for entry in self.approximated],
+            "notes": list(self.notes),
+        }
+
+    def skipped_text(self) -> str:
+        """The skipped events, a few per reason: ``caesar, far (iCalendar cannot hold ...)``."""
+        by_reason: dict[str, list[str]] = {}
+        for entry in self.skipped:
+            by_reason.setdefault(entry.reason, []).append(entry.event)
+        return "; ".join(f"{_shown(ids)} ({reason})" for reason, ids in by_reason.items())
+
+    def summary(self, where: str | None = None) -> str:
+        """One line: ``wrote 22 of 23 events to story.ics; skipped 1: gojoseon-legend (...)``."""
+        to = f" to {where}" if where else ""
+        if not self.reported:
+            target = where or "the output"
+            return f"wrote {target} (the {self.format!r} exporter does not report what it kept)"
+        wrote = len(self.wrote)
+        if wrote == self.events:
+            text = f"wrote {_plural(wrote, 'event')}{to}"
+        else:
+            text = f"wrote {wrote} of {_plural(self.events, 'event')}{to}"
+        if self.skipped:
+            text += f"; skipped {len(self.skipped)}: " + self.skipped_text()
+        return text
+
+    def text(self) -> str:
+        """Every skipped event and approximated field, one per line, for ``--report``."""
+        lines = [f"report of the {self.format} export:"]
+        if not self.reported:
+            lines.append(f"  the {self.format!r} exporter does not report what it kept; nothing is known")
+        else:
+            lines.append(f"  wrote {len(self.wrote)} of {_plural(self.events, 'event')}")
+            if self.skipped:
+                lines.append(f"  skipped {len(self.skipped)}:")
+                lines += [f"    {entry.event}: {entry.reason}" for entry in self.skipped]
+            if self.approximated:
+                lines.append(f"  approximated {_plural(len(self.approximated), 'field')}:")
+                lines += [f"    {entry.event} {entry.field}: {entry.reason}" for entry in self.approximated]
+            if not self.skipped and not self.approximated:
+                lines.append("  nothing skipped or approximated")
+        lines += [f"  note: {note}" for note in self.notes]
+        return "\n".join(lines)
+
+
+_accepts: dict[int, tuple[object, bool]] = {}
+
+
+def accepts_context(method: Callable[..., Any]) -> bool:
+    """Whether a plugin's ``write``/``read`` takes ``context=`` (by name, or through ``**kwargs``).
+
+    Looked up once per function (bound methods share their class's function).
+    """
+    function = getattr(method, "__func__", method)
+    cached = _accepts.get(id(function))
+    if cached is not None and cached[0] is function:
+        return cached[1]
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):  # a builtin without a signature: assume the 1.0 call
+        found = False
+    else:
+        found = any(
+            p.kind is p.VAR_KEYWORD
+            or (p.name == "context" and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+            for p in parameters
+        )
+    _accepts[id(function)] = (function, found)
+    return found
