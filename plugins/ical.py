@@ -468,7 +468,7 @@ class _Writer:
             elif date.hour is not None and (date.offset or date.zone or event.timezone):
                 report.approximated(event, field, "written in UTC; the local time and zone are only in the description")
         if ongoing:
-            if self.stretch and self.today >= start.first_day():
+            if self.stretch and self.today is not None and self.today >= start.first_day():
                 report.approximated(event, "end", "ongoing: the end is placed at the export date")
             else:
                 report.approximated(event, "end", "ongoing: written as a marker on its start, with no end")
