@@ -2,7 +2,7 @@
 
 Only click is imported up front: every command imports what it needs when
 it runs, so ``timeline --help`` and ``--version`` load no plugin, no
-pendulum and no package metadata.
+exporter library and no package metadata.
 """
 
 from __future__ import annotations

@@ -494,9 +494,9 @@ def _span_side(text: str, side: str, name: str) -> Date:
 def _zone(name: str) -> tzinfo | None:
     """The tz database entry for ``name``, or None if there is none.
 
-    The standard library's ``zoneinfo`` reads the same database pendulum's
-    zones are built on (they subclass it), at a fraction of the import cost,
-    which every export of data with local times pays.
+    The standard library's ``zoneinfo``, over the tz database (the system's,
+    or the ``tzdata`` package where there is none): cheap to import, which
+    every export of data with local times pays.
     """
     from zoneinfo import ZoneInfo
 
