@@ -173,6 +173,30 @@ def test_data_format_error_listing_is_what_check_prints(data_format_examples: Pa
     assert "".join(errors) == shown
 
 
+# --- docs/tutorial.md -----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_user_tutorial_runs_and_prints_what_it_shows(tmp_path: Path):
+    """The first-timeline tutorial, followed literally, with the conventions of the plugin pages.
+
+    Its files are written, its console blocks run with the installed
+    ``timeline`` and compared, and the mistake it makes is caught.
+    """
+    from test_plugin_docs import base_environment, parse_blocks, run_page
+
+    page = DOCS / "tutorial.md"
+    ran = run_page(page, tmp_path, base_environment(Path(sys.executable).parent), in_process_python=True)
+    assert ran >= 7
+    blocks = parse_blocks(page)
+    assert any(block.marker == "exit" and "timeline check" in block.body for block in blocks)
+    assert {path.name for path in tmp_path.iterdir()} >= {"story.yaml", "story.md", "story.ics", "story.html"}
+    story = timeline.load(tmp_path / "story.yaml")
+    assert sorted(event.start.precision.name for event in story) == ["DAY", "DAY", "MINUTE", "MONTH", "YEAR"]
+    assert sum(event.ongoing for event in story) == 1
+    assert all(event.sources for event in story)
+
+
 # --- the site ------------------------------------------------------------------
 
 
