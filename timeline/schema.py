@@ -226,15 +226,15 @@ class _Builder:
         start_raw, end_raw = raw.get("start"), raw.get("end")
         if start_raw is None:
             self.problem(("start",), "is required")
-            return None, None, False
+            return None, self.lone_end(end_raw, zone), False
         start_text = self.date_text(start_raw, ("start",))
         if start_text is None:
-            return None, None, False
+            return None, self.lone_end(end_raw, zone), False
         try:
             parsed, end, ongoing = parse_span(start_text)
         except DateError as exc:
             self.problem(("start",), str(exc))
-            return None, None, False
+            return None, None if "/" in start_text else self.lone_end(end_raw, zone), False
         start = self.localise(parsed, ("start",), zone)
         if "/" in start_text:
             if end_raw is not None:
@@ -252,6 +252,12 @@ class _Builder:
         if isinstance(end_raw, str) and end_raw.strip() == "..":
             return start, None, True
         return start, self.date(end_raw, ("end",), zone), False
+
+    def lone_end(self, end_raw: Any, zone: str | None) -> Date | None:
+        """``end`` read on its own when ``start`` could not be: its mistakes are reported too."""
+        if end_raw is None or (isinstance(end_raw, str) and end_raw.strip() == ".."):
+            return None
+        return self.date(end_raw, ("end",), zone)
 
     def zone(self, value: Any, rel: tuple[str | int, ...]) -> str | None:
         name = self.text(value, rel)
@@ -458,9 +464,9 @@ def _build_sources(b: _Builder, raw: Any, zone: str | None) -> tuple[Source | No
             b.problem(rel, needs)
         date_raw = mapping.get("date")
         date = b.date(date_raw, rel + ("date",), zone) if date_raw is not None else None
-        sources.append(
-            Source(title=title, publisher=b.text(mapping.get("publisher"), rel + ("publisher",)), url=url, date=date)
-        )
+        publisher = b.text(mapping.get("publisher"), rel + ("publisher",))
+        # a source that says nothing is not checked further (a blank url is that one mistake)
+        sources.append(None if needs else Source(title=title, publisher=publisher, url=url, date=date))
     return tuple(sources)
 
 

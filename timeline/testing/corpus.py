@@ -192,9 +192,10 @@ def _ranges() -> Timeline:
             ),
             Event(
                 id="local-times",
-                title="Hours with no known offset",
-                start=Date(2019, 2, 27, 9, 0),
-                end=Date(2019, 2, 27, 17, 45, 30),
+                title="Local hours resolved in the event's zone",
+                start=Date(2019, 2, 27, 9, 0).in_zone("Asia/Ho_Chi_Minh"),
+                end=Date(2019, 2, 27, 17, 45, 30).in_zone("Asia/Ho_Chi_Minh"),
+                timezone="Asia/Ho_Chi_Minh",
             ),
         ],
     )
