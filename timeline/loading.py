@@ -42,8 +42,11 @@ BIG_FILE = 8_000_000
 
 def sample_path() -> Path:
     """The bundled sample timeline (Russia and North Korea, 1945–2024)."""
-    from . import events  # mapped from the top-level events/ folder
+    import importlib
 
+    # The package timeline.events is mapped from the top-level events/ folder (pyproject.toml), which type
+    # checkers reading the source tree cannot see: imported by name, it is a plain module to them.
+    events = importlib.import_module(".events", __package__)
     return Path(next(iter(events.__path__))) / _SAMPLE_NAME
 
 
