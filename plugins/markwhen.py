@@ -47,10 +47,14 @@ _LEGACY_GROUP = re.compile(r"[ \t]*(?:(?:group|section)(?:[ \t]+.*)?|endGroup|en
 #: and recurrence words, era suffixes): a date part made only of these,
 #: digits and punctuation is one markwhen's parser may read as a date.
 _DATE_WORDS = frozenset(
-    """jan feb mar apr may jun jul aug sep oct nov dec january february march april june july august
-    september october november december am pm t z w bce bc ad ce now to til until by before after plus
-    every other for times x ms s sec secs second seconds min mins minute minutes h hour hours d day days
-    week weeks work business month months y year years start end""".split()
+    {
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "january",
+        "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+        "am", "pm", "t", "z", "w", "bce", "bc", "ad", "ce", "now", "to", "til", "until", "by", "before", "after",
+        "plus", "every", "other", "for", "times", "x", "ms", "s", "sec", "secs", "second", "seconds", "min",
+        "mins", "minute", "minutes", "h", "hour", "hours", "d", "day", "days", "week", "weeks", "work",
+        "business", "month", "months", "y", "year", "years", "start", "end",
+    }
 )
 _MONTH_START = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
@@ -104,7 +108,7 @@ class _Parser:
 
     def fail_event(self, number: int, title: str, field: str, message: str) -> ReadError:
         """A problem in the event on line ``number``, named by its title (it has no id yet)."""
-        label = _quote(_STRIP_TAG.sub("", title).strip() or "(untitled)")
+        label = _quote(re.sub(r"(?:^|\s)#\S+", "", title).strip() or "(untitled)")
         return ReadError(f"event {label}, field {field!r}: {message}", line=number)
 
     # --- the document -----------------------------------------------------------
@@ -241,7 +245,7 @@ class _Parser:
         rest = line[prefix.end():].strip()
         self.check_title(number, rest)
         tags: list[str] = []
-        title = self.take_tags(number, rest, tags).strip()
+        title = self.take_tags(number, rest, tags, rest).strip()
         return _Event(number, title, start, end, tags, self.group())
 
     def check_title(self, number: int, title: str) -> None:
@@ -251,19 +255,22 @@ class _Parser:
             (r"(?:\W|^)\.(?:start|end)\b", "'.start' and '.end' are relative-date references to markwhen "
                                             "(it drops them from the title)"),
             (r"!\[[^\]]*\]\([^)]*\)", "images are outside the markwhen subset"),
-            (r"\[[^\]]+\]\((?:location|map)\)", "locations ('[place](location)') are outside the markwhen subset"),
+            (r"\[[^\]]+\]\((?:location|map)\)", "a location link, [place](location), is outside the markwhen subset"),
         )
         for pattern, message in checks:
             if re.search(pattern, title):
                 raise self.fail_event(number, title, "title", message)
 
-    def take_tags(self, number: int, text: str, tags: list[str]) -> str:
+    def take_tags(self, number: int, text: str, tags: list[str], title: str) -> str:
         for match in _TAG.finditer(text):
             after = match.group("after")
             if after and not after.isspace():
-                raise self.fail(number, f"tag '#{match.group('tag')}{after}…': a markwhen tag is ASCII letters, "
-                                        f"digits and '_', ended by a space; markwhen would read the tag "
-                                        f"'{match.group('tag')}' and leave {after!r} in the text")
+                raise self.fail_event(
+                    number, title, "tags",
+                    f"tag '#{match.group('tag')}{after}…': a markwhen tag is ASCII letters, digits and '_', "
+                    f"ended by a space; markwhen would read the tag '{match.group('tag')}' and leave {after!r} "
+                    "in the text",
+                )
             if match.group("tag") not in tags:
                 tags.append(match.group("tag"))
         return _STRIP_TAG.sub("", text)
@@ -277,11 +284,14 @@ class _Parser:
 
     def property(self, number: int, event: _Event, key: str, value: str) -> None:
         if key != "id":
-            raise self.fail(number, f"event property {key!r} is outside the markwhen subset (only 'id' is read); "
-                                    "markwhen reads 'key: value' lines right after an event line as properties: "
-                                    "leave a blank line before description text that starts with 'word:'")
+            raise self.fail_event(
+                number, event.title, key,
+                f"event property {key!r} is outside the markwhen subset (only 'id' is read); markwhen reads "
+                "'key: value' lines right after an event line as properties: leave a blank line before "
+                "description text that starts with 'word:'",
+            )
         if event.id is not None:
-            raise self.fail(number, f"the event at line {event.line} has 'id' twice")
+            raise self.fail_event(number, event.title, "id", f"the event at line {event.line} has 'id' twice")
         if value.startswith(_YAML_SPECIAL) or " #" in value:
             raise self.fail(number, "the id uses YAML syntax outside the markwhen subset; write it plain")
         event.id = value
@@ -291,10 +301,11 @@ class _Parser:
         if _LEGACY_GROUP.fullmatch(line.strip()):
             raise self.fail(number, self.outside_event(line.strip()))
         if re.search(r"\[[^\]]+\]\((?:location|map)\)", line):
-            raise self.fail(number, "locations ('[place](location)') are outside the markwhen subset")
+            raise self.fail_event(number, event.title, "description",
+                                  "a location link, [place](location), is outside the markwhen subset")
         if re.search(r"!\[[^\]]*\]\([^)]*\)", line):
-            raise self.fail(number, "images are outside the markwhen subset")
-        text = self.take_tags(number, line, event.tags).rstrip()
+            raise self.fail_event(number, event.title, "description", "images are outside the markwhen subset")
+        text = self.take_tags(number, line, event.tags, event.title).rstrip()
         if event.description_line is None:
             event.description_line = number
         event.description.append(text)
