@@ -25,7 +25,7 @@ class JsonReader:
     extensions = (".json",)
     description = "JSON (the canonical form written by --format json)"
 
-    def read(self, data: bytes, source: str) -> Document:
+    def read(self, data: bytes, source: str, *, context: Any = None) -> Document:
         text = decode_text(data)
         duplicated: list[bool] = []
         try:

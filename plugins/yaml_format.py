@@ -193,7 +193,7 @@ class YamlReader:
     extensions = (".yaml", ".yml")
     description = "YAML 1.1 (PyYAML, safe loading: no tags, no code)"
 
-    def read(self, data: bytes, source: str) -> Document:
+    def read(self, data: bytes, source: str, *, context: Any = None) -> Document:
         import yaml
 
         text = decode_text(data)

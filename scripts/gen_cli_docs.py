@@ -72,7 +72,10 @@ INTROS = {
         "Reads the files, checks every field and every rule, and prints every "
         "problem at once in the form `file:line: event 'id', field 'start': "
         "message (hint)`. Use it in CI or a pre-commit hook: the exit status "
-        "is 1 when anything is wrong."
+        "is 1 when anything is wrong. `-R NAME=VALUE` gives the reader an option "
+        "(plugin API 1.1; `timeline formats` lists them; an unknown one is a usage "
+        "error, exit status 2), and `--report` prints, for each file, what its "
+        "reader reported skipping or approximating."
     ),
     "export": (
         "Writes the timeline in an output format: `--format`, or the format "

@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .progress import iter_events
     from .protocols import Document, Exporter, Reader
     from .registry import PluginDeprecationWarning, PluginWarning, Registry
-    from .reporting import ExportContext, ExportReport, ReadContext, Report, ReportEntry
+    from .reporting import ExportContext, ExportReport, ReadContext, ReadReport, Report, ReportEntry
     from .stamps import as_of, data_timestamp, event_uid, event_uid_text, export_date, source_date_epoch
     from .validation import validate
 
@@ -72,6 +72,7 @@ _EXPORTS = {
     "Problem": "problems",
     "ReadContext": "reporting",
     "ReadError": "errors",
+    "ReadReport": "reporting",
     "Reader": "protocols",
     "Registry": "registry",
     "Report": "reporting",
