@@ -64,3 +64,10 @@ def _name_the_key(reason: str, text: str, line: int | None) -> str:
 @timeline.hookimpl
 def timeline_readers() -> list[TomlReader]:
     return [TomlReader()]
+
+
+@timeline.hookimpl
+def timeline_exporters() -> list[Any]:
+    from ._toml_writer import TomlExporter
+
+    return [TomlExporter()]

@@ -260,3 +260,10 @@ def _child(node: Any, part: str | int) -> Any:
 @timeline.hookimpl
 def timeline_readers() -> list[YamlReader]:
     return [YamlReader()]
+
+
+@timeline.hookimpl
+def timeline_exporters() -> list[Any]:
+    from ._yaml_writer import YamlExporter
+
+    return [YamlExporter()]
