@@ -216,7 +216,7 @@ class _Parser:
         while self.sections and self.sections[-1][0] >= level:
             self.sections.pop()
         self.sections.append((level, title))
-        self.group_line.setdefault(self.group(), number)
+        self.group_line.setdefault(" / ".join(title for _, title in self.sections), number)
 
     def group(self) -> str | None:
         return " / ".join(title for _, title in self.sections) or None

@@ -43,6 +43,37 @@ class TestJsonExporter(ExporterConformance):
         assert [e["title"] for e in parsed.get("events", [])] == [e.title for e in timeline.events]
 
 
+class TestYamlExporter(ExporterConformance):
+    format_name = "yaml"
+
+    def check_output(self, timeline: Timeline, data: bytes) -> None:
+        import yaml
+
+        report = self.current_report
+        assert report is not None and report.reported and not report.skipped and not report.approximated
+        parsed = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        assert [e["id"] for e in parsed.get("events", [])] == list(report.wrote) == [e.id for e in timeline.events]
+        assert [e["title"] for e in parsed.get("events", [])] == [e.title for e in timeline.events]
+        assert data.endswith(b"\n") and b"\r" not in data and b"\t" not in data
+
+
+class TestTomlExporter(ExporterConformance):
+    format_name = "toml"
+
+    def check_output(self, timeline: Timeline, data: bytes) -> None:
+        try:
+            import tomllib
+        except ImportError:  # pragma: no cover - Python 3.10
+            import tomli as tomllib
+
+        report = self.current_report
+        assert report is not None and report.reported and not report.skipped
+        assert {entry.field for entry in report.approximated} <= {"extra"}, "only nulls in extra are lost"
+        parsed = tomllib.loads(data.decode("utf-8"))
+        assert [e["id"] for e in parsed.get("events", [])] == list(report.wrote) == [e.id for e in timeline.events]
+        assert [e["title"] for e in parsed.get("events", [])] == [e.title for e in timeline.events]
+
+
 class TestMarkdownExporter(ExporterConformance):
     format_name = "markdown"
     option_sets = ({"toc": True, "sources": False},)
@@ -203,7 +234,7 @@ def test_importing_timeline_does_not_import_the_kit():
 
 # --- random timelines: every built-in exporter writes them or refuses with a TimelineError -------
 
-_BUILTIN_EXPORTERS = ("ical", "json", "markdown", "timelinejs", "timelinejs-html")
+_BUILTIN_EXPORTERS = ("ical", "json", "markdown", "timelinejs", "timelinejs-html", "toml", "yaml")
 _texts = st.text(st.characters(codec="utf-8"), max_size=40)
 
 
