@@ -243,6 +243,12 @@ def _kind(value: object) -> str:
         return "an object"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
     return "null" if value is None else type(value).__name__
 
 
@@ -260,12 +266,14 @@ def _astronomical(year: int, field: str) -> int:
 class _Parts:
     """The parts of one TimelineJS date, checked, with what was dropped."""
 
-    def __init__(self, values: Mapping[str, int | None], field: str) -> None:
+    def __init__(self, values: Mapping[str, int | None], field: str,
+                 part_field: Callable[[str], str] | None = None) -> None:
         for name, value in values.items():
             if value is not None and name in _LIMITS:
                 low, high = _LIMITS[name]
                 if not low <= value <= high:
-                    raise _Bad(field, f"{name} {value} is out of range ({low}–{high})")
+                    where = part_field(name) if part_field is not None else f"{field}.{name}"
+                    raise _Bad(where, f"{name} {value} is out of range ({low}–{high})")
         year = values.get("year")
         if year is None:
             raise _Bad(field, "a date needs a year")
@@ -476,8 +484,8 @@ def _check_zone(zone: str | None) -> str | None:
 
 
 def _zone_problem(which: str) -> str:
-    return (f"the {which} has a time of day but TimelineJS dates have no zone: give the zone of the "
-            "file's times with the reader option timezone, e.g. -R timezone=Asia/Seoul")
+    return (f"a time of day without a zone in the {which}: TimelineJS dates have none, so give the zone of "
+            "the file's times with the reader option timezone, e.g. -R timezone=Asia/Seoul")
 
 
 def _options(context: ReadContext | None) -> Mapping[str, object]:
@@ -637,7 +645,7 @@ class TimelineJsReader:
             if items is None:
                 continue
             if not isinstance(items, list):
-                problems.add(locator.line((key,)), "the file", _Bad(key, f"expected a list, got {_kind(items)}"))
+                problems.add(locator.line((key,)), "the timeline", _Bad(key, f"expected a list, got {_kind(items)}"))
                 continue
             for index, item in enumerate(items):
                 label = f"{key[:-1]} #{index + 1}"
@@ -954,7 +962,7 @@ class TimelineJsSheetReader:
                 built = self._row(row, is_event, v1, ids, zone, report, line)
             except _Bad as bad:
                 headline = html_to_text(_cell_text(row, "Headline"))
-                who = f"row with headline {_shorten(headline)!r}" if headline else "a row without a headline"
+                who = f"the row with headline {_shorten(headline)!r}" if headline else "a row without a headline"
                 problems.add(line, who, bad)
                 continue
             target = events if is_event else eras
@@ -1051,7 +1059,7 @@ class TimelineJsSheetReader:
                     offsets.append(None)
                     continue
                 parts, offset = _v1_date(value, column)
-                found.append(_Parts(parts, column))
+                found.append(_Parts(parts, column, lambda _, c=column: c))  # type: ignore[misc]
                 offsets.append(offset)
             if found[0] is None and found[1] is not None:
                 raise _Bad("Start Date", "an End Date without a Start Date")
@@ -1072,16 +1080,9 @@ class TimelineJsSheetReader:
                     raise _Bad(prefix + "Year", f"{prefix}Month or {prefix}Day without a {prefix}Year")
                 result.append(None)
                 continue
-            field = prefix + "Year"
-            try:
-                result.append(_Parts(values, field))
-            except _Bad as bad:
-                # name the column: "month 13 is out of range" belongs to Month, not Year
-                for part in ("month", "day", "hour"):
-                    if bad.message.startswith(part):
-                        column = prefix + ("Time" if part == "hour" else part.capitalize())
-                        raise _Bad(column, bad.message) from None
-                raise
+            columns = {"month": "Month", "day": "Day"}
+            result.append(_Parts(values, prefix + "Year",
+                                 lambda part, p=prefix: p + columns.get(part, "Time")))  # type: ignore[misc]
         if result[0] is None and result[1] is not None:
             raise _Bad("Year", "an End Year without a Year: TimelineJS needs a start")
         if result[0] is None:
