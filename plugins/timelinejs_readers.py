@@ -755,6 +755,8 @@ KNOWN_COLUMNS = {name.lower(): name for name in (*TEMPLATE_COLUMNS, *EXTRA_COLUM
 #: Cells the timeline-csv exporter fills from text, and protects with a leading apostrophe.
 TEXT_COLUMNS = frozenset({"Display Date", "Headline", "Text", "Media", "Media Credit", "Media Caption",
                           "Media Thumbnail", "Type", "Group", "Background", "Tag", "Alt Text"})
+#: The column a date part comes from (hours, minutes and seconds are all in Time).
+_PART_COLUMNS = {"year": "Year", "month": "Month", "day": "Day"}
 #: What a spreadsheet would read as the start of a formula, after which a writer adds "'".
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -1080,9 +1082,8 @@ class TimelineJsSheetReader:
                     raise _Bad(prefix + "Year", f"{prefix}Month or {prefix}Day without a {prefix}Year")
                 result.append(None)
                 continue
-            columns = {"month": "Month", "day": "Day"}
             result.append(_Parts(values, prefix + "Year",
-                                 lambda part, p=prefix: p + columns.get(part, "Time")))  # type: ignore[misc]
+                                 lambda part, p=prefix: p + _PART_COLUMNS.get(part, "Time")))  # type: ignore[misc]
         if result[0] is None and result[1] is not None:
             raise _Bad("Year", "an End Year without a Year: TimelineJS needs a start")
         if result[0] is None:
