@@ -6,6 +6,7 @@ import json
 import re
 import warnings
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -180,6 +181,14 @@ class TestTimelineJsSheetReader(ReaderConformance):
     )
     garbage = (b"Year,Headline\n", b"Year,Headline\n1961\n", b'Year,Headline\n"1961,A\n', b"Year\nabc\n",
                b"\xff\xfeY\x00")
+class TestMarkwhenReader(ReaderConformance):
+    format_name = "markwhen"
+    samples = (
+        b"title: T\ntimezone: UTC\n#a: blue\n\n# G\n2024-06-19/now: A #a\nid: a\nText.\n## H\n2024: B\n",
+        (Path(__file__).parent / "markwhen" / "corpus" / "basics.mw").read_bytes(),
+    )
+    garbage = (b"2024-13-45: x\n", b"# \n", b": x\n", b"2024: x #a-b\n", b"title: T\n" * 1000 + b"\xff",
+               b"2024: " + b"#a " * 10_000, b"1" * 100_000 + b":", b"2024: x\n" + b"//" * 100_000)
 
 
 # --- the kit itself -------------------------------------------------------------
