@@ -170,13 +170,12 @@ def slide(headline: str = "A", text: str = "", **fields: object) -> dict:
         ({"year": -1}, "0000"),
         ({"year": 1}, "0001"),
         ({"year": "-13800000000"}, "Y-13799999999"),
-        ({"year": 2000, "month": 1, "day": 1, "hour": 0, "minute": "", "second": None}, "2000-01-01T00:00Z"),
+        ({"year": 2000, "month": 1, "day": 1, "hour": 0, "minute": "", "second": None}, "2000-01-01T00:00"),
     ],
 )
 def test_dates_keep_the_precision_given_and_count_bce_astronomically(parts, edtf):
     content, _ = read("timelinejs", tljs({"start_date": parts, "text": {"headline": "A"}}), timezone="UTC")
-    start = content["events"][0]["start"]
-    assert Date.parse(start).in_zone("UTC").isoformat() == edtf or start == edtf.removesuffix("Z")
+    assert content["events"][0]["start"] == edtf
 
 
 @pytest.mark.parametrize(
@@ -302,10 +301,7 @@ def _csv_plugin():
 def test_what_the_timeline_csv_example_writes_reads_back():
     csv_plugin = _csv_plugin()
     story = timeline.sample()
-    out = b"".join(
-        line for line in [_write_csv(csv_plugin, story)]
-    )
-    back = load("timelinejs-sheet", out)
+    back = load("timelinejs-sheet", _write_csv(csv_plugin, story))
     assert back.title == story.title
     assert len(back.events) == len(story.events) and len(back.eras) == len(story.eras)
     titles = {event.title: event for event in back.events}
