@@ -188,6 +188,30 @@ class TestTomlReader(ReaderConformance):
     samples = (b'id = "t"\ntitle = "T"\n[[events]]\nid = "a"\ntitle = "A"\nstart = "2024"\n',)
 
 
+class TestTimelineJsReader(ReaderConformance):
+    format_name = "timelinejs"
+    samples = (
+        b'{"title": {"text": {"headline": "T"}}, "events": [{"unique_id": "a", "start_date": {"year": 2024},'
+        b' "text": {"headline": "A", "text": "<p>x <a href=\'https://example.org\'>y</a></p>"}}]}',
+        b'{"events": [{"start_date": {"year": "-44", "month": "3", "day": "15"}, "text": {"headline": "Ides"}}],'
+        b' "eras": [{"start_date": {"year": -50}, "end_date": {"year": -40}, "text": {"headline": "E"}}]}',
+    )
+    garbage = (b'{"events": 5}', b'{"events": [{"start_date": {"year": []}}]}', b'{"title": "x", "events": []}',
+               b'{"events": [{"start_date": {"year": 0}}]}')
+
+
+class TestTimelineJsSheetReader(ReaderConformance):
+    format_name = "timelinejs-sheet"
+    samples = (
+        b"Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,"
+        b"Media Caption,Media Thumbnail,Type,Group,Background\r\n"
+        b",,,,,,,,,Title,<p>Intro</p>,,,,,title,,\r\n"
+        b"1961,7,6,,,,,,,Treaty,\"<p>a, b</p>\",,,,,,Treaties,\r\n"
+        b"1950,,,,1953,,,,,War,,,,,,era,,\r\n",
+        "Year;Headline\r\n-44;Цезарь\r\n".encode("utf-16"),
+    )
+    garbage = (b"Year,Headline\n", b"Year,Headline\n1961\n", b'Year,Headline\n"1961,A\n', b"Year\nabc\n",
+               b"\xff\xfeY\x00")
 class TestMarkwhenReader(ReaderConformance):
     format_name = "markwhen"
     samples = (
