@@ -109,7 +109,7 @@ def test_declared_options_reach_the_reader_with_defaults(registry, opts_file):
 def test_options_are_typed_and_checked(registry, opts_file):
     story = timeline.load(opts_file, registry=registry, reader_options={"drop": False, "mode": "lax"})
     assert len(story) == 2
-    with pytest.raises(timeline.OptionError, match="'limit' takes a int"):
+    with pytest.raises(timeline.OptionError, match="'limit' takes an integer"):
         timeline.load(opts_file, registry=registry, reader_options={"limit": "many"})
     with pytest.raises(timeline.OptionError, match="must be one of: strict, lax"):
         timeline.load(opts_file, registry=registry, reader_options={"mode": "loose"})
