@@ -23,7 +23,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .display import human_date, human_span
     from .encoding import decode_text
     from .errors import (
+        ArgumentTypeError,
         DateError,
+        EventNotFoundError,
         ExportError,
         InvalidTimelineError,
         OptionError,
@@ -50,11 +52,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # name -> module that defines it
 _EXPORTS = {
+    "ArgumentTypeError": "errors",
     "Date": "dates",
     "DateError": "errors",
     "Document": "protocols",
     "Era": "model",
     "Event": "model",
+    "EventNotFoundError": "errors",
     "ExportContext": "reporting",
     "ExportError": "errors",
     "ExportReport": "reporting",
