@@ -317,7 +317,7 @@ def test_a_plugin_calling_the_api_wrongly_is_still_blamed() -> None:
     registry.register(Plugin(), name="sloppy-plugin")
     story = Timeline(id="t", title="T")
     with pytest.raises(timeline.ExportError, match=r"the 'sloppy' exporter \(plugin 'sloppy-plugin'\) failed: "
-                                                     r"Date.parse\(text\) must be a str"):
+                                                     r"ArgumentTypeError: Date.parse\(text\) must be a str"):
         timeline.export(story, "sloppy", registry=registry)
 
 
@@ -325,3 +325,26 @@ def test_export_to_a_binary_stream_still_works(story: Timeline) -> None:
     buffer = io.BytesIO()
     timeline.export(story, "markdown", buffer)
     assert buffer.getvalue().startswith(b"# Treaties")
+
+
+def test_a_reader_calling_the_api_wrongly_is_reported_against_the_reader() -> None:
+    class SloppyReader:
+        name = "sloppy"
+        extensions = (".sloppy",)
+        description = "Calls Date.parse with a number"
+
+        def read(self, data: bytes, source: str) -> Any:
+            Date.parse(1961)  # type: ignore[arg-type]
+
+    class Plugin:
+        @timeline.hookimpl
+        def timeline_readers(self) -> list[Any]:
+            return [SloppyReader()]
+
+    registry = timeline.Registry(entry_points=False)
+    registry.register(Plugin(), name="sloppy-plugin")
+    with pytest.raises(InvalidTimelineError) as caught:
+        timeline.load_bytes(b"x", input_format="sloppy", registry=registry)
+    assert caught.value.problems[0].message == (
+        "reader 'sloppy' failed: ArgumentTypeError: Date.parse(text) must be a str such as '2024-06-19', not int"
+    )

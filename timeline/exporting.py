@@ -82,7 +82,7 @@ def run_exporter(
             exporter.write(timeline, stream, options)
     except ArgumentTypeError as exc:  # the plugin called the API wrongly: say whose call it was
         origin = plugin_origin(exporter, registry)
-        raise ExportError(f"the {exporter.name!r} exporter ({origin}) failed: {exc}") from exc
+        raise ExportError(f"the {exporter.name!r} exporter ({origin}) failed: {_first_line(exc)}") from exc
     except (TimelineError, BrokenPipeError, KeyboardInterrupt):
         raise
     except OSError as exc:

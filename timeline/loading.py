@@ -155,7 +155,7 @@ def _read_document(path: Path, data: bytes, reader: Any) -> Document:
     except ReadError:
         raise
     except ArgumentTypeError as exc:  # the reader called the API wrongly: its fault, not the file's
-        raise ReadError(f"reader {reader.name!r} failed: {exc}") from exc
+        raise ReadError(f"reader {reader.name!r} failed: {type(exc).__name__}: {exc}") from exc
     except TimelineError:
         raise
     except Exception as exc:  # a third-party reader must not crash the run
