@@ -16,7 +16,7 @@ from timeline.registry import Registry
 
 
 class SheetReader:
-    """A stand-in for a spreadsheet reader: claims .tsv (a stand-in: the built-in timelinejs-sheet reader claims .csv), and the alias 'spreadsheet'."""
+    """A stand-in spreadsheet reader: claims .tsv and the alias 'spreadsheet' (the built-in sheet reader has .csv)."""
 
     name = "sheet-events"
     extensions = (".tsv",)
