@@ -288,41 +288,47 @@ def _event(**fields: Any) -> Event:
 
 
 @pytest.mark.parametrize(
-    "tl, who, field, message",
+    "build, who, field, message",
     [
-        (Timeline(id="t", title="T", events=[_event(id="Bad Id")]), "event 'Bad Id'", "id", "is not a valid id"),
-        (Timeline(id="../../x", title="T"), "timeline", "id", "'../../x' is not a valid id"),
-        (Timeline(id="t", title="T", events=[_event(title=None)]), "event 'a'", "title", "is required"),
-        (Timeline(id="t", title="", events=[]), "timeline", "title", "must not be empty"),
+        (lambda: Timeline(id="t", title="T", events=[_event(id="Bad Id")]), "event 'Bad Id'", "id", "is not a valid id"),
+        (lambda: Timeline(id="../../x", title="T"), "timeline", "id", "'../../x' is not a valid id"),
+        (lambda: Timeline(id="t", title="T", events=[_event(title=None)]), "event 'a'", "title", "is required"),
+        (lambda: Timeline(id="t", title="", events=[]), "timeline", "title", "must not be empty"),
         (
-            Timeline(id="t", title="T", events=[_event(start=Date(2024, 6, 19, 10, 0))]),
+            lambda: Timeline(id="t", title="T", events=[_event(start=Date(2024, 6, 19, 10, 0))]),
             "event 'a'",
             "start",
             "'2024-06-19T10:00' has a time of day but no zone",
         ),
         (
-            Timeline(id="t", title="T", events=[_event(sources=[Source(date=Date(2024, 1, 1, 9, 0), url="https://x.org")])]),
+            lambda: Timeline(id="t", title="T", events=[_event(sources=[Source(date=Date(2024, 1, 1, 9, 0), url="https://x.org")])]),
             "event 'a'",
             "sources[0].date",
             "has a time of day but no zone",
         ),
-        (Timeline(id="t", title="T", events=[_event(sources=[Source()])]), "event 'a'", "sources[0]", "needs a title"),
-        (Timeline(id="t", title="T", events=[_event(title="\ud800")]), "event 'a'", "title", "lone surrogate"),
-        (Timeline(id="t", title="T", events=[_event(tags=("",))]), "event 'a'", "tags[0]", "must not be empty"),
-        (Timeline(id="t", title="T", events=[_event(timezone="Mars/Base")]), "event 'a'", "timezone", "Mars/Base"),
-        (Timeline(id="t", title="T", events=[_event(order=True)]), "event 'a'", "order", "got true/false"),
-        (Timeline(id="t", title="T", events=[_event(media=Media(url=None))]), "event 'a'", "media.url", "is required"),
+        (lambda: Timeline(id="t", title="T", events=[_event(sources=[Source()])]), "event 'a'", "sources[0]", "needs a title"),
+        (lambda: Timeline(id="t", title="T", events=[_event(title="\ud800")]), "event 'a'", "title", "lone surrogate"),
+        (lambda: Timeline(id="t", title="T", events=[_event(tags=("",))]), "event 'a'", "tags[0]", "must not be empty"),
+        (lambda: Timeline(id="t", title="T", events=[_event(timezone="Mars/Base")]), "event 'a'", "timezone", "Mars/Base"),
+        (lambda: Timeline(id="t", title="T", events=[_event(order=True)]), "event 'a'", "order", "got true/false"),
+        (lambda: Timeline(id="t", title="T", events=[_event(media=Media(url=None))]), "event 'a'", "media.url", "is required"),
         (
-            Timeline(id="t", title="T", events=[_event(end=Date(2025), ongoing=True)]),
+            lambda: Timeline(id="t", title="T", events=[_event(end=Date(2025), ongoing=True)]),
             "event 'a'",
             "end",
             "an ongoing event has no end date",
         ),
-        (Timeline(id="t", title="T", events=[_event(description=None)]), "event 'a'", "description", "expected text"),
-        (Timeline(id="t", title="T", updated=Date(2024, 1, 1, 9, 0)), "timeline", "updated", "no zone"),
+        (lambda: Timeline(id="t", title="T", events=[_event(description=None)]), "event 'a'", "description", "expected text"),
+        (lambda: Timeline(id="t", title="T", updated=Date(2024, 1, 1, 9, 0)), "timeline", "updated", "no zone"),
     ],
 )
-def test_validate_applies_the_rules_load_applies(tl, who, field, message):
+def test_validate_applies_the_rules_load_applies(build, who, field, message):
+    """Refused by validate(), or earlier: a value of the wrong type is refused by the constructor."""
+    try:
+        tl = build()
+    except timeline.ArgumentTypeError as exc:
+        assert field.split(".")[-1].split("[")[0] in str(exc), str(exc)
+        return
     with pytest.raises(timeline.InvalidTimelineError) as info:
         timeline.validate(tl)
     found = [(p.event, p.field, p.message) for p in info.value.problems]
@@ -333,7 +339,7 @@ def test_validate_reports_every_problem_of_an_event_once():
     tl = Timeline(
         id="t",
         title="T",
-        events=[_event(id="Bad Id", title=None, media=Media(url="javascript:x"), related=("nowhere",))],
+        events=[_event(id="Bad Id", title="", media=Media(url="javascript:x"), related=("nowhere",))],
     )
     with pytest.raises(timeline.InvalidTimelineError) as info:
         timeline.validate(tl)

@@ -117,7 +117,9 @@ def test_only_the_documented_exceptions_derive_from_a_builtin():
         for name in errors.__all__
     }
     assert builtin == {
+        "ArgumentTypeError": ["TypeError"],
         "DateError": ["ValueError"],
+        "EventNotFoundError": ["KeyError"],
         "ExportError": [],
         "InvalidTimelineError": ["ValueError"],
         "OptionError": ["ValueError"],
