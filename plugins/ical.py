@@ -569,3 +569,10 @@ def _undated_message(format_name: str, ids: list[str]) -> str:
 @timeline.hookimpl
 def timeline_exporters() -> list[IcalExporter]:
     return [IcalExporter()]
+
+
+@timeline.hookimpl
+def timeline_readers() -> list[Any]:
+    from .ical_reader import IcalReader  # no icalendar import until a file is read
+
+    return [IcalReader()]
