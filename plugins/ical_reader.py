@@ -242,7 +242,8 @@ class _Reading:
         for match in _BOUNDARY.finditer(self.text):
             kind, name = match.group(1).upper(), match.group(2).upper()
             if not name:
-                raise ReadError(f"invalid iCalendar: {kind}: without a component name", line=self.line_at(match.start()))
+                raise ReadError(f"invalid iCalendar: {kind}: without a component name",
+                                line=self.line_at(match.start()))
             if kind == "BEGIN":
                 if not stack and name != "VCALENDAR":
                     raise ReadError(f"invalid iCalendar: BEGIN:{name} outside a VCALENDAR",
@@ -286,7 +287,8 @@ class _Reading:
         try:
             calendars = icalendar.Calendar.from_ical(self.text, multiple=True)
         except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise ReadError(f"invalid iCalendar: {self._shorten(str(exc))}", line=self._line_of_quote(str(exc))) from None
+            message = str(exc)
+            raise ReadError(f"invalid iCalendar: {self._shorten(message)}", line=self._line_of_quote(message)) from None
         except RecursionError:
             raise ReadError("invalid iCalendar: nested too deeply") from None
         ordinal = 0
@@ -429,7 +431,8 @@ class _Reading:
         if start_precision not in _PRECISIONS:
             start_precision = ""
         end_precision = end_precision if end_precision in _PRECISIONS else start_precision
-        zone_hint = _unescape(str(component.get("X-TIMELINE-TIMEZONE") or "")).strip() if ours else ""
+        own_zone = _unescape(str(component.get("X-TIMELINE-TIMEZONE") or "")).strip() if ours else ""
+        zone_hint = own_zone or (str(self.header.get("timezone") or "") if ours else "")
         start_prop = component.get("DTSTART")
         if start_prop is None:
             raise _Problem("start", "BEGIN", "the VEVENT has no DTSTART")
@@ -451,7 +454,8 @@ class _Reading:
             if not isinstance(duration, _dt.timedelta):
                 raise _Problem("end", "DURATION", "DURATION is not a duration")
             if duration < _dt.timedelta(0):
-                raise _Problem("end", "DURATION", f"DURATION {component.get('DURATION').to_ical().decode()} is negative")
+                written = component.get("DURATION").to_ical().decode()
+                raise _Problem("end", "DURATION", f"DURATION {written} is negative")
             end = start + duration
         zone_used: str | None = None
         if isinstance(start, _dt.datetime):
@@ -509,9 +513,11 @@ class _Reading:
                 event["title"] = summary[: -len(" (ongoing)")]
         elif end_text is not None:
             event["end"] = end_text
-        zone = zone_hint if ours and zone_hint else zone_used
-        if zone is not None and zone != "UTC" and zone != self.header.get("timezone"):
-            event["timezone"] = zone
+        if ours:
+            if own_zone:
+                event["timezone"] = own_zone
+        elif zone_used is not None and zone_used != "UTC" and zone_used != self.header.get("timezone"):
+            event["timezone"] = zone_used
         self.other_fields(component, event, ours, label, errors)
         rrule = component.get("RRULE")
         if rrule is not None or component.get("RDATE") is not None:
@@ -578,7 +584,7 @@ class _Reading:
         if not written:
             return None
         try:
-            start, end, ongoing = parse_span(written)
+            start, _end, ongoing = parse_span(written)
             now = Date.parse(start_text)
             if start.has_time and start.offset is None and zone and _is_iana(zone):
                 start = start.in_zone(zone)
