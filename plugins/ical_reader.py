@@ -54,6 +54,7 @@ _HEADER_PROPERTIES: dict[str, tuple[str, ...]] = {
     "description": ("X-WR-CALDESC",),
     "timezone": ("X-TIMELINE-TIMEZONE", "X-WR-TIMEZONE"),
 }
+_APPLE_GEO = re.compile(r"^geo:(-?[0-9]+(?:\.[0-9]+)?),(-?[0-9]+(?:\.[0-9]+)?)", re.I)
 _UNESCAPE = re.compile(r"\\(.)", re.S)
 
 
@@ -457,6 +458,8 @@ class _Reading:
                 written = component.get("DURATION").to_ical().decode()
                 raise _Problem("end", "DURATION", f"DURATION {written} is negative")
             end = start + duration
+        if component.get("RRULE") is not None and component.get("EXDATE") is not None:
+            start, end = self.first_kept(component, start, end, label)
         zone_used: str | None = None
         if isinstance(start, _dt.datetime):
             if end is not None and not isinstance(end, _dt.datetime):
@@ -524,6 +527,33 @@ class _Reading:
             rule = rrule.to_ical().decode("utf-8", "replace") if rrule is not None else "RDATE"
             report.approximated(label, "start", f"repeats ({rule}): only the first occurrence is read")
         return event
+
+    def first_kept(self, component: Any, start: Any, end: Any, label: str) -> tuple[Any, Any]:
+        """The first occurrence EXDATE leaves (raises :class:`_Skip` when it leaves none we can find)."""
+        excluded = set()
+        for exdate in _as_list(component.get("EXDATE")):
+            for item in getattr(exdate, "dts", []):
+                excluded.add(_day_or_instant(item.dt))
+        if _day_or_instant(start) not in excluded:
+            return start, end
+        from dateutil.rrule import rrulestr  # a dependency of icalendar
+
+        is_day = not isinstance(start, _dt.datetime)
+        begin = _dt.datetime(start.year, start.month, start.day) if is_day else start
+        try:
+            rule = rrulestr(component.get("RRULE").to_ical().decode(), dtstart=begin)
+            for count, when in enumerate(rule):
+                moved: Any = when.date() if is_day else when
+                if _day_or_instant(moved) not in excluded:
+                    self.report.approximated(label, "start", "the first occurrence is excluded (EXDATE): the first "
+                                             "one left is read")
+                    return moved, None if end is None else end + (moved - start)
+                if count > 10_000:
+                    break
+        except (ValueError, TypeError, OverflowError):
+            pass
+        self.report.skipped(label, "every occurrence is excluded (EXDATE), or none could be found")
+        raise _Skip
 
     def timed(self, value: _dt.datetime, prop: Any, ordinal: int, label: str, field: str, precision: str,
               calendar_zone: str | None, locations: Mapping[str, str], zone_hint: str) -> tuple[str, str | None]:
@@ -631,6 +661,10 @@ class _Reading:
         geo = component.get("GEO")
         if geo is not None:
             location["lat"], location["lon"] = float(geo.latitude), float(geo.longitude)
+        if "lat" not in location:  # Apple Calendar: the place's coordinates in X-APPLE-STRUCTURED-LOCATION
+            apple = _APPLE_GEO.search(str(component.get("X-APPLE-STRUCTURED-LOCATION") or ""))
+            if apple:
+                location["lat"], location["lon"] = float(apple.group(1)), float(apple.group(2))
         if location:
             event["location"] = location
         sources: list[Any] = []
