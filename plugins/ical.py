@@ -31,8 +31,10 @@ import timeline
 from timeline import (
     Date,
     Event,
+    ExportContext,
     Option,
     Precision,
+    Report,
     Source,
     Timeline,
     data_timestamp,
@@ -347,7 +349,7 @@ class IcalExporter:
     )
 
     def write(
-        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: Any = None
+        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: ExportContext | None = None
     ) -> None:
         report = context.report if context is not None else None
         writer = _Writer(timeline, options)
@@ -478,7 +480,7 @@ class _Writer:
             lines.append(_json_line(b"X-TIMELINE-MEDIA:", data))
         return b"".join(lines)
 
-    def report_approximations(self, event: Event, report: Any) -> None:
+    def report_approximations(self, event: Event, report: Report) -> None:
         """Tell ``report`` which fields of a written VEVENT are not as the data has them."""
         start, end, ongoing = event.start, event.end, event.ongoing
         sides = [("start", start)] if end is None or ongoing else [("start", start), ("end", end)]

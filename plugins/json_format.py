@@ -15,7 +15,7 @@ from typing import IO, Any
 import attrs
 
 import timeline
-from timeline import Date, Document, Event, Option, ReadError, Source, Timeline, decode_text, iter_events
+from timeline import Date, Document, Event, ExportContext, Option, ReadError, Source, Timeline, decode_text, iter_events
 
 from ._numbers import is_too_long_integer, long_integer_line, long_integer_message
 
@@ -233,7 +233,7 @@ class JsonExporter:
     )
 
     def write(
-        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: Any = None
+        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: ExportContext | None = None
     ) -> None:
         report = context.report if context is not None else None
         indent: int = options.get("indent", 2)

@@ -17,6 +17,7 @@ import timeline
 from timeline import (
     Era,
     Event,
+    ExportContext,
     Option,
     Source,
     Timeline,
@@ -64,7 +65,7 @@ class MarkdownExporter:
     )
 
     def write(
-        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: Any = None
+        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: ExportContext | None = None
     ) -> None:
         report = context.report if context is not None else None
         level: int = options.get("heading_level", 1)
@@ -98,9 +99,8 @@ class MarkdownExporter:
                 if report is not None:
                     report.wrote(event)
                     location = event.location
-                    if location is not None and location.has_coordinates and (
-                        round(location.lat, 4) != location.lat or round(location.lon, 4) != location.lon
-                    ):
+                    lat, lon = (location.lat, location.lon) if location is not None else (None, None)
+                    if lat is not None and lon is not None and (round(lat, 4) != lat or round(lon, 4) != lon):
                         report.approximated(event, "location", "coordinates rounded to 4 decimal places")
 
     @staticmethod

@@ -32,8 +32,11 @@ from timeline import (
     Date,
     Era,
     Event,
+    ExportContext,
+    Exporter,
     Option,
     OptionError,
+    Report,
     Source,
     Timeline,
     human_date,
@@ -510,7 +513,11 @@ def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
 
 
 def _write_data(
-    timeline: Timeline, write: Callable[[str], None], dump: Callable[[Any, int], str], pad: str, report: Any = None
+    timeline: Timeline,
+    write: Callable[[str], None],
+    dump: Callable[[Any, int], str],
+    pad: str,
+    report: Report | None = None,
 ) -> None:
     """Write :func:`timelinejs_data` as JSON, one slide at a time.
 
@@ -542,11 +549,11 @@ def _raw_controls_escaped(text: str) -> str:
     return _RAW_CONTROL_RE.sub(_script_escape, text)
 
 
-def _report_event(report: Any, event: Event, slide: Mapping[str, Any], updated: Date) -> None:
+def _report_event(report: Report, event: Event, slide: Mapping[str, Any], updated: Date | None) -> None:
     """Tell a plugin API 1.1 report what the slide holds of ``event``."""
     report.wrote(event)
     if event.ongoing:
-        if "end_date" in slide:
+        if "end_date" in slide and updated is not None:  # an ongoing end is written only at ``updated``
             report.approximated(event, "end", f"ongoing: the end is placed at the data's last update, "
                                 f"{human_date(updated)}")
         else:
@@ -582,7 +589,7 @@ class TimelineJsExporter:
     )
 
     def write(
-        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: Any = None
+        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: ExportContext | None = None
     ) -> None:
         indent: int = options.get("indent", 2)
 
@@ -678,7 +685,7 @@ class TimelineJsPageExporter:
     )
 
     def write(
-        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: Any = None
+        self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: ExportContext | None = None
     ) -> None:
         base = _assets_base(options.get("assets_url"))
         font = options.get("font", "default")
@@ -745,5 +752,5 @@ def _undated_message(format_name: str, ids: list[str]) -> str:
 
 
 @timeline.hookimpl
-def timeline_exporters() -> list[Any]:
+def timeline_exporters() -> list[Exporter]:
     return [TimelineJsExporter(), TimelineJsPageExporter()]

@@ -94,7 +94,8 @@ def _make_strict(base: type) -> type:
 
     merge_tag = "tag:yaml.org,2002:merge"
 
-    class StrictLoader(base):  # type: ignore[valid-type,misc]
+    # The base is chosen at run time (the C loader when PyYAML has it), so no checker can see the class.
+    class StrictLoader(base):  # type: ignore[misc]
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             first_of: dict[tuple[str, str], Any] = {}
             for key, _ in node.value:
@@ -218,9 +219,9 @@ class YamlReader:
         except ValueError as exc:  # PyYAML building an unquoted date such as 2024-13-45
             raise ReadError(f"invalid YAML value: {exc} (quote dates: start: '2024-06-19')") from None
         if "*" in text:  # aliases are written *name
-            problem = _expansion_problem(content)
-            if problem is not None:
-                raise ReadError(problem)
+            expansion = _expansion_problem(content)
+            if expansion is not None:
+                raise ReadError(expansion)
         return Document(content, locate=_Locator(text))
 
 

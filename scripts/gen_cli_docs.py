@@ -72,7 +72,13 @@ INTROS = {
         "Reads the files, checks every field and every rule, and prints every "
         "problem at once in the form `file:line: event 'id', field 'start': "
         "message (hint)`. Use it in CI or a pre-commit hook: the exit status "
-        "is 1 when anything is wrong."
+        "is 1 when anything is wrong. Every field that can be read is checked, "
+        "even in an event with other problems: a bad date does not hide a "
+        "`javascript:` URL, a latitude of 200 or a link to no event in the same "
+        "event, while a consequence of a mistake (a local time in an event whose "
+        "zone is unknown, a link to an event that has problems) is not reported "
+        "again. `--json` prints the same list as one JSON document on standard "
+        "output, for editors and CI (see below)."
     ),
     "export": (
         "Writes the timeline in an output format: `--format`, or the format "
@@ -151,6 +157,59 @@ INTROS = {
 }
 
 
+#: Markdown after the help of a command (kept verbatim, not re-wrapped).
+AFTERWORDS = {
+    "check": """
+### `timeline check --json`
+
+One JSON document on standard output (ASCII, indented, keys always in this
+order); the exit status is 1 when there are problems, 0 when there are none.
+Usage errors (exit status 2) are still reported on standard error.
+
+```json
+{
+  "version": 1,
+  "summary": {
+    "ok": false,
+    "problems": 2,
+    "files_with_problems": 1,
+    "events_with_problems": 1,
+    "events": null,
+    "eras": null
+  },
+  "problems": [
+    {
+      "file": "bad.yaml",
+      "line": 5,
+      "event": "event 'treaty-1961'",
+      "field": "start",
+      "message": "'1961-02-30' is not a valid date: February 1961 has 28 days",
+      "hint": null
+    },
+    {
+      "file": "bad.yaml",
+      "line": 7,
+      "event": "event 'treaty-1961'",
+      "field": "media.url",
+      "message": "'javascript:alert(1)' is not an http(s) URL",
+      "hint": null
+    }
+  ]
+}
+```
+
+| key | meaning |
+|---|---|
+| `version` | The version of this document's shape: 1. A new key may be added without changing it; a key removed or changed in meaning changes it. |
+| `summary.ok` | `true` when nothing is wrong. |
+| `summary.problems` | How many problems are listed. |
+| `summary.files_with_problems`, `summary.events_with_problems` | How many different files, and events or eras, the problems name. |
+| `summary.events`, `summary.eras` | How many events and eras were loaded; `null` when there are problems (nothing is loaded then). |
+| `problems[]` | In the order of the text report. `file`, `line`, `event` (`event 'ID'`, `event #N`, `era 'TITLE'`, `timeline`), `field` (`sources[1].url`) and `hint` are `null` when not known or not relevant (a missing file has only `file` and `message`). |
+""",
+}
+
+
 def _help(args: list[str]) -> str:
     from timeline.cli import cli
 
@@ -188,6 +247,8 @@ def render() -> str:
         args = name.split()
         intro = textwrap.fill(INTROS[name], WIDTH - 4, break_long_words=False, break_on_hyphens=False)
         parts.append(f"\n## `{title}`\n\n{intro}\n\n```text\n{_help(args)}```\n")
+        if name in AFTERWORDS:
+            parts.append(AFTERWORDS[name])
     return "".join(parts)
 
 

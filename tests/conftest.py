@@ -28,6 +28,10 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
+# Plugin packages used as fixtures (tests/fixtures/*) carry their own tests, which run in a venv of their
+# own with the plugin installed (tests/test_typed_plugin.py), never in this session.
+collect_ignore_glob = ["fixtures/*"]
+
 # Output must never depend on the machine running the tests.
 os.environ.pop("SOURCE_DATE_EPOCH", None)
 os.environ.pop("TIMELINE_PLUGINS", None)

@@ -187,7 +187,7 @@ def compare_icalendar(calendar: Any, tl: Timeline) -> None:
     wanted = [e for e in tl.events if in_range(e)]
     assert len(events) == len(wanted)
     for event in wanted:
-        got = events[str(timeline.event_uid(tl.id, event.id))]
+        got = events[timeline.event_uid_text(tl.id, event.id)]
         assert str(got["SUMMARY"]) == expected_summary(event)
         begin, finish = expected_dates(event)
         assert _as_utc(got.decoded("DTSTART")) == begin
@@ -227,7 +227,7 @@ def compare_ical(calendar: Any, tl: Timeline) -> None:
     wanted = [e for e in tl.events if in_range(e)]
     assert len(events) == len(wanted)
     for event in wanted:
-        got = events[str(timeline.event_uid(tl.id, event.id))]
+        got = events[timeline.event_uid_text(tl.id, event.id)]
         assert got.summary == expected_summary(event)
         begin, finish = expected_dates(event)
         assert _as_utc(got.dtstart) == begin
@@ -249,7 +249,7 @@ def compare_vobject(calendar: Any, tl: Timeline) -> None:
     events = {e.uid.value: e for e in getattr(calendar, "vevent_list", [])}
     assert len(events) == len(wanted)
     for event in wanted:
-        got = events[str(timeline.event_uid(tl.id, event.id))]
+        got = events[timeline.event_uid_text(tl.id, event.id)]
         assert got.summary.value == expected_summary(event)
         begin, _finish = expected_dates(event)
         assert _as_utc(got.dtstart.value) == begin

@@ -57,7 +57,7 @@ def test_check_ok(runner, write, minimal_yaml):
         (["export", "-f", "nope"], "unknown format 'nope'"),
         (["export"], "name a format"),
         (["export", "-f", "json", "-O", "indnet=1"], "did you mean 'indent'"),
-        (["export", "-f", "json", "-O", "indent=x"], "takes a int"),
+        (["export", "-f", "json", "-O", "indent=x"], "takes an integer"),
         (["export", "-o", "out.unknown"], "cannot tell the format"),
         (["export", "-f", "json", "--since", "yesterday"], "is not a valid date"),
     ],

@@ -173,6 +173,30 @@ def test_data_format_error_listing_is_what_check_prints(data_format_examples: Pa
     assert "".join(errors) == shown
 
 
+# --- docs/tutorial.md -----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_user_tutorial_runs_and_prints_what_it_shows(tmp_path: Path):
+    """The first-timeline tutorial, followed literally, with the conventions of the plugin pages.
+
+    Its files are written, its console blocks run with the installed
+    ``timeline`` and compared, and the mistake it makes is caught.
+    """
+    from test_plugin_docs import base_environment, parse_blocks, run_page
+
+    page = DOCS / "tutorial.md"
+    ran = run_page(page, tmp_path, base_environment(Path(sys.executable).parent), in_process_python=True)
+    assert ran >= 7
+    blocks = parse_blocks(page)
+    assert any(block.marker == "exit" and "timeline check" in block.body for block in blocks)
+    assert {path.name for path in tmp_path.iterdir()} >= {"story.yaml", "story.md", "story.ics", "story.html"}
+    story = timeline.load(tmp_path / "story.yaml")
+    assert sorted(event.start.precision.name for event in story) == ["DAY", "DAY", "MINUTE", "MONTH", "YEAR"]
+    assert sum(event.ongoing for event in story) == 1
+    assert all(event.sources for event in story)
+
+
 # --- the site ------------------------------------------------------------------
 
 
@@ -196,6 +220,66 @@ def test_site_builds_with_mkdocs_strict(tmp_path: Path):
     assert (site / "_repo" / "plugins" / "markdown.py").is_file()
     overview = (site / "plugins" / "index.html").read_text(encoding="utf-8")
     assert 'href="../_repo/plugins/markdown.py"' in overview
+    # Every relative link and image of every built page leads to a file of the site.
+    dead = [f"{page.relative_to(site)}: {target}" for page, target in _site_links(site) if not _resolves(page, target)]
+    assert not dead, "links that lead nowhere in the built site:\n" + "\n".join(dead)
+
+
+_HTML_LINK = re.compile(r'<(?:a|img|link|script)\b[^>]*?\b(?:href|src)="([^"]*)"')
+
+
+def _site_links(site: Path) -> list[tuple[Path, str]]:
+    """(page, target) for every relative href or src of the site's HTML pages."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        for target in _HTML_LINK.findall(page.read_text(encoding="utf-8")):
+            if target and not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#", target):
+                found.append((page, target))
+    return found
+
+
+def _resolves(page: Path, target: str) -> bool:
+    path = re.split(r"[?#]", target, maxsplit=1)[0]
+    resolved = (page.parent / path).resolve()
+    return resolved.is_file() or (resolved / "index.html").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("link", "builds"),
+    [("../notes.py", True), ("../guide/", True), ("../missing.py", False), ("../tests/", False), ("other.md", False)],
+)
+def test_links_out_of_docs_are_published_or_fail_the_build(tmp_path: Path, link: str, builds: bool):
+    """The rule of mkdocs.yml and scripts/mkdocs_hooks.py, on a small site.
+
+    A repository file (or a folder with a README.md) that a page links to is
+    copied into the site and the link follows it; a link to anything else
+    fails ``mkdocs build --strict``.
+    """
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "notes.py").write_text("print('notes')\n", encoding="utf-8")
+    (tmp_path / "guide").mkdir()
+    (tmp_path / "guide" / "README.md").write_text("# Guide\n", encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text("", encoding="utf-8")
+    (tmp_path / "docs" / "index.md").write_text(f"# Home\n\nSee [this]({link}).\n", encoding="utf-8")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    hooks = str(ROOT / "scripts" / "mkdocs_hooks.py")
+    settings = config[: config.index("\nnav:")].replace("scripts/mkdocs_hooks.py", hooks)
+    (tmp_path / "mkdocs.yml").write_text(settings, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert (result.returncode == 0) is builds, result.stderr
+    if builds:
+        home = tmp_path / "site" / "index.html"
+        links = [target for page, target in _site_links(tmp_path / "site") if page == home]
+        assert all(_resolves(home, target) for target in links), links
+        assert any(target.startswith("_repo/") for target in links), links
 
 
 def test_every_page_is_in_the_site_navigation():

@@ -117,10 +117,10 @@ def test_khal_imports_every_event(exported: tuple[Timeline, Path], tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == ""
     listed = dict(line.split("\t", 1) for line in result.stdout.splitlines() if line.strip())
-    assert set(listed) == {str(timeline.event_uid(tl.id, e.id)) for e in wanted}
+    assert set(listed) == {timeline.event_uid_text(tl.id, e.id) for e in wanted}
     for event in wanted:
         begin, _ = expected_dates(event)
-        shown = listed[str(timeline.event_uid(tl.id, event.id))]
+        shown = listed[timeline.event_uid_text(tl.id, event.id)]
         if isinstance(begin, dt.datetime):
             assert shown == f"{begin.year}-{begin:%m-%d %H:%M}"
         else:

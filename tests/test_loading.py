@@ -131,7 +131,7 @@ def test_every_problem_reported_with_file_line_event_and_field(write):
     assert f"{path}:13: event 'c', field 'end': ends (2024-06-01) before it starts (2024-06-19)" in text
     assert "event 'd', field 'start'" in text and "no zone" in text
     assert "event 'e', field 'timezone'" in text and "Mars/Olympus" in text
-    assert "event 'e', field 'related[0]': no event has the id 'zz'" not in text  # e itself failed
+    assert "event 'e', field 'related[0]': no event has the id 'zz'" in text  # e failed, its link is checked
     assert "'Bad Id' is not a valid id" in text and "'bad-id'" in text
     assert "event 'g', field 'title': is required" in text
     assert "event 'g', field 'tags': expected a list of text, got a number" in text

@@ -30,10 +30,10 @@ def test_hyphens_are_accepted_for_underscores():
     ("given", "message"),
     [
         ({"cuont": "1"}, "no option 'cuont' (did you mean 'count'?)"),
-        ({"count": "many"}, "takes a int"),
+        ({"count": "many"}, "takes an integer"),
         ({"count": 11}, "at most 10"),
-        ({"count": True}, "takes a int"),
-        ({"loud": "perhaps"}, "takes a bool"),
+        ({"count": True}, "takes an integer"),
+        ({"loud": "perhaps"}, "takes true or false"),
         ({"mode": "c"}, "must be one of: a, b"),
     ],
 )

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from venvs import timeline_wheel
 
+from timeline.pluginapi import PLUGIN_API_VERSION
+
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
@@ -184,7 +186,7 @@ def test_broken_plugin_is_isolated_and_reported(env):
         "timeline: warning: plugin 'broken' (package timeline-broken) could not be imported: "
         "ImportError: this plugin cannot be imported; skipped",
         "timeline: warning: plugin 'future' (package timeline-future) needs plugin API 2.0, but timeline "
-        f"{timeline_version()} provides plugin API 1.0; upgrade timeline-events; skipped",
+        f"{timeline_version()} provides plugin API {PLUGIN_API_VERSION}; upgrade timeline-events; skipped",
     ]
     listing = json.loads(run(env, "plugins", "--json").stdout)
     by_name = {p["name"]: p for p in listing}

@@ -16,16 +16,18 @@ docs/plugins/index.md#how-these-pages-are-tested):
   them), where a line ``...`` stands for any number of lines.  A command
   with nothing under it is only checked for its exit status, which must be
   0, or the N of ``<!-- exit: N -->`` for the block's last command.
-  ``cd DIR`` and ``. VENV/bin/activate`` change the state of the following
-  commands, as they would in a shell.
+  ``cd DIR``, ``. VENV/bin/activate`` and ``export NAME=VALUE`` change the
+  state of the following commands, as they would in a shell.
 * ``<!-- no-run: REASON -->`` skips a block; the reason is required.  Any
   other block (```` ```toml ````, ```` ```text ````, ...) must have a
   ``file:`` or ``no-run:`` marker, so nothing is shown that is not tried.
 * A page containing ``<!-- docs-test: fresh-venv -->`` is followed
-  literally in a new folder with nothing installed: its commands create and
-  activate their own venv.  ``pip`` finds ``timeline-events`` in a folder
-  holding a wheel built from this checkout (the package is not on PyPI
-  yet); every other package comes from the usual index.
+  literally in a new folder with nothing installed but ``wheels/``, which
+  holds a wheel built from this checkout, as the tutorial asks the reader to
+  have (the package is not on PyPI yet).  Its commands create and activate
+  their own venv, and tell pip where the wheel is as the page says: the test
+  sets no ``PIP_FIND_LINKS`` of its own.  Every other package comes from the
+  usual index.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ FRESH_VENV = "<!-- docs-test: fresh-venv -->"
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})([\w+-]*)[^\n]*$")
 _MARKER = re.compile(r"^<!--\s*([\w-]+)\s*:\s*(.*?)\s*-->$")
 _ACTIVATE = re.compile(r"^(?:\.|source)\s+(\S+)/bin/activate$")
+_EXPORT = re.compile(r"^export\s+([A-Za-z_][A-Za-z0-9_]*)=\S.*$")
 _EXPECTED_PRINT = "# => "
 
 
@@ -164,6 +167,20 @@ class Shell:
             assert (venv / "bin" / "python").exists(), f"{block.where}: no venv at {venv}"
             self.env["VIRTUAL_ENV"] = str(venv)
             self.env["PATH"] = f"{venv / 'bin'}{os.pathsep}{self.env['PATH']}"
+            return
+        export = _EXPORT.match(text)
+        if export:
+            # Let bash expand the value ($PWD, quotes), then keep it for the following commands.
+            name = export.group(1)
+            shown = subprocess.run(
+                ["bash", "-c", f'{text}\nprintf "%s" "${{{name}}}"'],
+                cwd=self.cwd,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            self.env[name] = shown.stdout
             return
         if text.startswith("cd ") and "&&" not in text and ";" not in text:
             (target,) = shlex.split(text[3:])
@@ -303,20 +320,23 @@ def test_plugin_page_runs(page: Path, tmp_path: Path):
 
 
 @pytest.fixture(scope="module")
-def wheel_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding only a wheel of this checkout, for ``pip --find-links``."""
+def timeline_wheel_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A wheel of this checkout, as a reader gets it from a release or builds it."""
     from venvs import timeline_wheel  # tests/venvs.py: the wheel is built once per session
 
-    wheel = timeline_wheel(tmp_path_factory)
-    assert [path.name for path in wheel.parent.iterdir()] == [wheel.name]
-    return wheel.parent
+    return timeline_wheel(tmp_path_factory)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("page", _pages(fresh=True), ids=_page_id)
-def test_plugin_page_followed_literally_in_a_fresh_venv(page: Path, tmp_path: Path, wheel_folder: Path):
+def test_plugin_page_followed_literally_in_a_fresh_venv(page: Path, tmp_path: Path, timeline_wheel_file: Path):
+    # What the page asks the reader to have: the wheel, in a folder called wheels.
+    (tmp_path / "wheels").mkdir()
+    (tmp_path / "wheels" / timeline_wheel_file.name).write_bytes(timeline_wheel_file.read_bytes())
     env = base_environment(Path(sys.executable).parent)  # for `python3 -m venv`, as a reader has python3
-    env["PIP_FIND_LINKS"] = " ".join(filter(None, [env.get("PIP_FIND_LINKS"), str(wheel_folder)]))
+    env.pop("PIP_FIND_LINKS", None)  # the page must say how pip finds timeline-events
+    env.pop("PIP_NO_INDEX", None)
+    assert "export PIP_FIND_LINKS=" in page.read_text(encoding="utf-8")
     ran = run_page(page, tmp_path, env, in_process_python=False)
     assert ran >= 5
 
@@ -376,3 +396,9 @@ def test_python_blocks_check_what_they_print(tmp_path: Path):
     page.write_text("```python\nx = 2\n```\n\n```python\nprint(x + 1)\n# => 4\n```\n", encoding="utf-8")
     with pytest.raises(AssertionError, match="printed"):
         run_page(page, tmp_path, base_environment(None), in_process_python=True)
+
+
+def test_export_carries_over_to_the_following_commands(tmp_path: Path):
+    page = tmp_path / "page.md"
+    page.write_text('```console\n$ export GREETING="$PWD/x y"\n$ echo "$GREETING"\n' + str(tmp_path) + "/x y\n```\n")
+    assert run_page(page, tmp_path, base_environment(None), in_process_python=True) == 1

@@ -8,6 +8,12 @@ so ``import timeline`` (and ``timeline --help``) stays instant::
 
     story = timeline.sample()
     print(timeline.export(story, "markdown").decode())
+
+Type checkers see every public name through the explicit re-exports
+(``from .x import Y as Y``) below, which never run; at run time the module
+``__getattr__`` imports a name's module on first use.  ``__all__`` is a
+literal list, so it reads the same to people, type checkers and
+``tests/test_exported_members.py``, which pins it.
 """
 
 from __future__ import annotations
@@ -15,40 +21,165 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
+from ._version import __version__ as __version__
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .atomic import atomic_output
-    from .dates import Date, Precision, parse_span
-    from .display import human_date, human_span
-    from .encoding import decode_text
-    from .errors import (
-        DateError,
-        ExportError,
-        InvalidTimelineError,
-        OptionError,
-        PluginError,
-        ReadError,
-        TimelineError,
-        UnknownFormatError,
-        UsageError,
+    from .atomic import (
+        atomic_output as atomic_output,
     )
-    from .exporting import export, export_with_report
-    from .hookspecs import hookimpl
-    from .loading import load, load_bytes, sample, sample_path
-    from .markup import escape_markdown, markdown_to_html, markdown_to_markdown, markdown_to_text, safe_url
-    from .model import Era, Event, Location, Media, Source, Timeline
-    from .options import Option
-    from .pluginapi import PLUGIN_API_VERSION
-    from .problems import Problem
-    from .progress import iter_events
-    from .protocols import Document, Exporter, Reader
-    from .registry import PluginDeprecationWarning, PluginWarning, Registry
-    from .reporting import ExportContext, ExportReport, ReadContext, Report, ReportEntry
-    from .stamps import as_of, data_timestamp, event_uid, event_uid_text, export_date, source_date_epoch
-    from .validation import validate
+    from .dates import (
+        Date as Date,
+        Precision as Precision,
+        parse_span as parse_span,
+    )
+    from .display import (
+        human_date as human_date,
+        human_span as human_span,
+    )
+    from .encoding import (
+        decode_text as decode_text,
+    )
+    from .errors import (
+        DateError as DateError,
+        ExportError as ExportError,
+        InvalidTimelineError as InvalidTimelineError,
+        OptionError as OptionError,
+        PluginDeprecationWarning as PluginDeprecationWarning,
+        PluginError as PluginError,
+        PluginWarning as PluginWarning,
+        ReadError as ReadError,
+        TimelineError as TimelineError,
+        UnknownFormatError as UnknownFormatError,
+        UsageError as UsageError,
+    )
+    from .exporting import (
+        export as export,
+        export_with_report as export_with_report,
+    )
+    from .hookspecs import (
+        hookimpl as hookimpl,
+    )
+    from .loading import (
+        load as load,
+        load_bytes as load_bytes,
+        sample as sample,
+        sample_path as sample_path,
+    )
+    from .markup import (
+        escape_markdown as escape_markdown,
+        markdown_to_html as markdown_to_html,
+        markdown_to_markdown as markdown_to_markdown,
+        markdown_to_text as markdown_to_text,
+        safe_url as safe_url,
+    )
+    from .model import (
+        Era as Era,
+        Event as Event,
+        Location as Location,
+        Media as Media,
+        Source as Source,
+        Timeline as Timeline,
+    )
+    from .options import (
+        Option as Option,
+    )
+    from .pluginapi import (
+        PLUGIN_API_VERSION as PLUGIN_API_VERSION,
+    )
+    from .problems import (
+        Problem as Problem,
+    )
+    from .progress import (
+        iter_events as iter_events,
+    )
+    from .protocols import (
+        Document as Document,
+        Exporter as Exporter,
+        Reader as Reader,
+    )
+    from .registry import (
+        Registry as Registry,
+    )
+    from .reporting import (
+        ExportContext as ExportContext,
+        ExportReport as ExportReport,
+        ReadContext as ReadContext,
+        Report as Report,
+        ReportEntry as ReportEntry,
+    )
+    from .stamps import (
+        as_of as as_of,
+        data_timestamp as data_timestamp,
+        event_uid as event_uid,
+        event_uid_text as event_uid_text,
+        export_date as export_date,
+        source_date_epoch as source_date_epoch,
+    )
+    from .validation import (
+        validate as validate,
+    )
 
-# name -> module that defines it
+__all__ = [
+    "PLUGIN_API_VERSION",
+    "Date",
+    "DateError",
+    "Document",
+    "Era",
+    "Event",
+    "ExportContext",
+    "ExportError",
+    "ExportReport",
+    "Exporter",
+    "InvalidTimelineError",
+    "Location",
+    "Media",
+    "Option",
+    "OptionError",
+    "PluginDeprecationWarning",
+    "PluginError",
+    "PluginWarning",
+    "Precision",
+    "Problem",
+    "ReadContext",
+    "ReadError",
+    "Reader",
+    "Registry",
+    "Report",
+    "ReportEntry",
+    "Source",
+    "Timeline",
+    "TimelineError",
+    "UnknownFormatError",
+    "UsageError",
+    "__version__",
+    "as_of",
+    "atomic_output",
+    "data_timestamp",
+    "decode_text",
+    "escape_markdown",
+    "event_uid",
+    "event_uid_text",
+    "export",
+    "export_date",
+    "export_with_report",
+    "hookimpl",
+    "human_date",
+    "human_span",
+    "iter_events",
+    "load",
+    "load_bytes",
+    "markdown_to_html",
+    "markdown_to_markdown",
+    "markdown_to_text",
+    "parse_span",
+    "safe_url",
+    "sample",
+    "sample_path",
+    "source_date_epoch",
+    "validate",
+]
+
+# name -> module that defines it (what __getattr__ imports); the test pins it to __all__ and the imports above
 _EXPORTS = {
     "Date": "dates",
     "DateError": "errors",
@@ -65,9 +196,9 @@ _EXPORTS = {
     "Option": "options",
     "OptionError": "errors",
     "PLUGIN_API_VERSION": "pluginapi",
-    "PluginDeprecationWarning": "registry",
+    "PluginDeprecationWarning": "errors",
     "PluginError": "errors",
-    "PluginWarning": "registry",
+    "PluginWarning": "errors",
     "Precision": "dates",
     "Problem": "problems",
     "ReadContext": "reporting",
@@ -81,17 +212,16 @@ _EXPORTS = {
     "TimelineError": "errors",
     "UnknownFormatError": "errors",
     "UsageError": "errors",
-    "atomic_output": "atomic",
-    "decode_text": "encoding",
     "as_of": "stamps",
+    "atomic_output": "atomic",
     "data_timestamp": "stamps",
+    "decode_text": "encoding",
     "escape_markdown": "markup",
     "event_uid": "stamps",
     "event_uid_text": "stamps",
     "export": "exporting",
-    "export_with_report": "exporting",
     "export_date": "stamps",
-    "source_date_epoch": "stamps",
+    "export_with_report": "exporting",
     "hookimpl": "hookspecs",
     "human_date": "display",
     "human_span": "display",
@@ -105,19 +235,20 @@ _EXPORTS = {
     "safe_url": "markup",
     "sample": "loading",
     "sample_path": "loading",
+    "source_date_epoch": "stamps",
     "validate": "validation",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
 
+if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt name is an error rather than Any
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'timeline' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module_name}", __name__), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
+    def __getattr__(name: str) -> Any:
+        module_name = _EXPORTS.get(name)
+        if module_name is None:
+            raise AttributeError(f"module 'timeline' has no attribute {name!r}")
+        value = getattr(importlib.import_module(f".{module_name}", __name__), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
 
 
 def __dir__() -> list[str]:

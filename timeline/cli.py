@@ -459,12 +459,59 @@ def _strict_check(report: Any) -> None:
 
 @cli.command()
 @_input_options
-def check(files: tuple[str, ...], input_format: str | None) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON document on standard output: every problem, with file, line, event, field, message and hint,"
+    " and a summary with counts (for editors and CI).",
+)
+@click.pass_context
+def check(ctx: click.Context, files: tuple[str, ...], input_format: str | None, as_json: bool) -> None:
     """Check timeline files and report every problem (exit status 1 if any)."""
-    timeline = _load(files, input_format)
-    count = len(timeline)
-    eras = f", {len(timeline.eras)} era{'s' if len(timeline.eras) != 1 else ''}" if timeline.eras else ""
-    click.echo(f"ok: {timeline.title!r}: {count} event{'s' if count != 1 else ''}{eras}")
+    if not as_json:
+        timeline = _load(files, input_format)
+        count = len(timeline)
+        eras = f", {len(timeline.eras)} era{'s' if len(timeline.eras) != 1 else ''}" if timeline.eras else ""
+        click.echo(f"ok: {timeline.title!r}: {count} event{'s' if count != 1 else ''}{eras}")
+        return
+    from .errors import InvalidTimelineError
+
+    try:
+        loaded: Timeline | None = _load(files, input_format)
+        problems: Sequence[Any] = ()
+    except InvalidTimelineError as exc:
+        loaded, problems = None, exc.problems
+    click.echo(_check_report(loaded, problems))
+    if problems:
+        ctx.exit(1)
+
+
+def _check_report(timeline: Timeline | None, problems: Sequence[Any]) -> str:
+    """``check --json``: the document documented in docs/cli.md, keys in a fixed order."""
+    import json
+
+    listed = [
+        {
+            "file": p.file,
+            "line": p.line,
+            "event": p.event,
+            "field": p.field,
+            "message": p.message,
+            "hint": p.hint,
+        }
+        for p in problems
+    ]
+    summary = {
+        "ok": not listed,
+        "problems": len(listed),
+        "files_with_problems": len({p.file for p in problems if p.file is not None}),
+        "events_with_problems": len({(p.file, p.event) for p in problems if p.event is not None}),
+        "events": None if timeline is None else len(timeline),
+        "eras": None if timeline is None else len(timeline.eras),
+    }
+    # ASCII only: a lone surrogate in a file name (or anything else) cannot break the output
+    return json.dumps({"version": 1, "summary": summary, "problems": listed}, indent=2, ensure_ascii=True)
 
 
 @cli.command()

@@ -2,8 +2,8 @@
 
 Each message is written for the person running the tool, so the CLI prints
 ``str(error)`` and exits with ``error.exit_code`` instead of a traceback.
-Each class also derives from the builtin a caller would naturally catch, so
-``except ValueError`` keeps working::
+Where a builtin is what a caller would naturally catch, the class derives
+from it too, so ``except ValueError`` keeps working for a ``DateError``::
 
     TimelineError
     ├── DateError (ValueError)             a date string that is not a valid date
@@ -14,6 +14,17 @@ Each class also derives from the builtin a caller would naturally catch, so
     │   └── OptionError (ValueError)       an exporter option that is unknown or badly typed
     ├── ExportError                        an exporter failed while writing
     └── PluginError                        a plugin could not be loaded or clashes with another
+
+Only ``DateError``, ``InvalidTimelineError``, ``ReadError``,
+``UnknownFormatError`` and ``OptionError`` derive from a builtin as well (in
+brackets above); ``UsageError``, ``ExportError`` and ``PluginError`` derive
+from ``TimelineError`` alone.
+
+The warnings, not exceptions, live here too::
+
+    UserWarning
+    └── PluginWarning                      a plugin was skipped, or lost a name clash
+        └── PluginDeprecationWarning       a plugin uses a deprecated part of the plugin API
 """
 
 from __future__ import annotations
@@ -29,7 +40,9 @@ __all__ = [
     "ExportError",
     "InvalidTimelineError",
     "OptionError",
+    "PluginDeprecationWarning",
     "PluginError",
+    "PluginWarning",
     "ReadError",
     "TimelineError",
     "UnknownFormatError",
@@ -102,3 +115,16 @@ class ExportError(TimelineError):
 
 class PluginError(TimelineError):
     """A plugin could not be loaded, or clashes with another plugin."""
+
+
+class PluginWarning(UserWarning):
+    """A plugin could not be loaded or clashes with another; the rest still works."""
+
+
+class PluginDeprecationWarning(PluginWarning):
+    """A plugin uses a part of the plugin API that is deprecated.
+
+    A :class:`PluginWarning` (shown by default) rather than a
+    :class:`DeprecationWarning` (hidden by default), because the person who
+    sees it is usually a user who must tell the plugin's author.
+    """

@@ -193,7 +193,7 @@ class FastBuilder:
         share = self._strings.share
         for item in raw:
             if type(item) is str:
-                if _control(item):
+                if _control(item) or not item.strip():
                     return None
                 sources.append(Source(title=item))
                 continue
@@ -202,12 +202,14 @@ class FastBuilder:
             get = item.get
             title, publisher, url, date_raw = get("title"), get("publisher"), get("url"), get("date")
             if title is None:
-                if type(url) is not str or _control(url):
+                if type(url) is not str or _control(url) or not url.strip():
                     return None
             elif (type(title) is not str or _control(title)) or (
                 url is not None and (type(url) is not str or _control(url))
             ):
                 return None
+            elif not title.strip() and (url is None or not url.strip()):
+                return None  # a source needs a title or a url: the careful path says so
             if publisher is not None:
                 if type(publisher) is not str:
                     return None

@@ -27,7 +27,7 @@ from .progress import THRESHOLD, Progress, progress_reporting, reporter
 from .protocols import Document
 from .registry import Registry, default_registry
 from .schema import ID_PATTERN, FileContents, build_file, check_zone, slugify
-from .validation import find_problems
+from .validation import PartialEvent, find_problems
 
 __all__ = ["DEFAULT_NAMES", "PathLike", "find_default_input", "load", "load_bytes", "sample", "sample_path"]
 
@@ -42,8 +42,11 @@ BIG_FILE = 8_000_000
 
 def sample_path() -> Path:
     """The bundled sample timeline (Russia and North Korea, 1945–2024)."""
-    from . import events  # mapped from the top-level events/ folder
+    import importlib
 
+    # The package timeline.events is mapped from the top-level events/ folder (pyproject.toml), which type
+    # checkers reading the source tree cannot see: imported by name, it is a plain module to them.
+    events = importlib.import_module(".events", __package__)
     return Path(next(iter(events.__path__))) / _SAMPLE_NAME
 
 
@@ -232,7 +235,7 @@ def _merge(parts: Sequence[FileContents], fallback_id: str) -> Timeline:
 
 def _locator(
     parts: Sequence[FileContents], documents: Sequence[tuple[str, Document]]
-) -> Callable[[Event, str], tuple[str | None, int | None]]:
+) -> Callable[[Event | PartialEvent, str], tuple[str | None, int | None]]:
     """Where an event's field was written; the index is built on the first call.
 
     Only a timeline with problems needs it, so a clean million-event load
@@ -241,11 +244,13 @@ def _locator(
     where: dict[int, tuple[FileContents, int]] = {}
     documents_by_source = dict(documents)
 
-    def locate(event: Event, field: str) -> tuple[str | None, int | None]:
+    def locate(event: Event | PartialEvent, field: str) -> tuple[str | None, int | None]:
         if not where:
             for part in parts:
                 for position, built in enumerate(part.events):
                     where[id(built)] = (part, part.indexes[position])
+                for partial, index in zip(part.partials, part.partial_indexes, strict=True):
+                    where[id(partial)] = (part, index)
         found = where.get(id(event))
         if found is None:
             return None, None
@@ -288,7 +293,10 @@ def _build(
         line.note(f"checking {len(all_events):,} events")
     eras = [era for part in parts for era in part.eras]
     failed = [event_id for part in parts for event_id in part.failed_ids]
-    problems.extend(find_problems(all_events, eras, locate=_locator(parts, documents), also_known=failed))
+    partial = [left_out for part in parts for left_out in part.partials]
+    problems.extend(
+        find_problems(all_events, eras, locate=_locator(parts, documents), also_known=failed, partial=partial)
+    )
     if problems:
         raise InvalidTimelineError(problems)
     return _merge(parts, fallback_id)

@@ -19,6 +19,8 @@ from .suggest import did_you_mean
 __all__ = ["Option", "parse_option_assignments", "resolve_options"]
 
 _TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool}
+#: How messages name each type: "option 'indent' takes an integer, not 'x'".
+_TYPE_WORDS = {"str": "text", "int": "an integer", "float": "a number", "bool": "true or false"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -28,12 +30,22 @@ def _check_type(instance: Option, attribute: attrs.Attribute[str], value: str) -
         raise ValueError(f"option type must be one of {sorted(_TYPES)}, not {value!r}")
 
 
+def _choices(value: Sequence[object] | None) -> tuple[object, ...]:
+    """``choices`` as a tuple; ``None`` means no restriction, like ``()``."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes)):  # "ab" would silently mean ("a", "b")
+        raise TypeError(f"option choices must be a sequence of values such as a tuple, not {value!r}")
+    return tuple(value)
+
+
 @attrs.frozen
 class Option:
     """One setting an exporter accepts.
 
     ``type`` is ``"str"``, ``"int"``, ``"float"`` or ``"bool"``; ``choices``
-    limits the allowed values; ``minimum``/``maximum`` bound numbers.  Names
+    (any sequence, kept as a tuple; ``None`` or empty for no limit) limits
+    the allowed values; ``minimum``/``maximum`` bound numbers.  Names
     use underscores (``refresh_interval``); the CLI also accepts hyphens.
     """
 
@@ -41,7 +53,7 @@ class Option:
     help: str
     type: str = attrs.field(default="str", validator=_check_type)
     default: Any = None
-    choices: tuple[Any, ...] = attrs.field(default=(), converter=tuple)
+    choices: tuple[object, ...] = attrs.field(default=(), converter=_choices)
     minimum: float | None = None
     maximum: float | None = None
 
@@ -53,7 +65,7 @@ class Option:
         elif wanted is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, wanted) or (wanted is not bool and isinstance(value, bool)):
-            raise OptionError(f"option {self.name!r} takes a {self.type}, not {value!r}")
+            raise OptionError(f"option {self.name!r} takes {_TYPE_WORDS[self.type]}, not {value!r}")
         if self.choices and value not in self.choices:
             allowed = ", ".join(str(c) for c in self.choices)
             raise OptionError(f"option {self.name!r} must be one of: {allowed} (got {value!r})")
@@ -77,7 +89,7 @@ class Option:
                 return int(raw)
             return float(raw)
         except ValueError:
-            raise OptionError(f"option {self.name!r} takes a {self.type}, not {text!r}") from None
+            raise OptionError(f"option {self.name!r} takes {_TYPE_WORDS[self.type]}, not {text!r}") from None
 
 
 def parse_option_assignments(assignments: Sequence[str]) -> dict[str, str]:

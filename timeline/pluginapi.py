@@ -28,7 +28,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .registry import PluginDeprecationWarning
+    from .errors import PluginDeprecationWarning
 
 __all__ = ["PLUGIN_API_VERSION", "api_problem", "deprecated_hook", "parse_api_version"]
 
@@ -81,7 +81,7 @@ def deprecated_hook(name: str, *, since: str, removal: str, instead: str | None 
     ``plugin 'x' (package timeline-x) implements timeline_foo, deprecated
     since plugin API 1.1 and removed in 2.0: implement timeline_bar instead``.
     """
-    from .registry import PluginDeprecationWarning
+    from .errors import PluginDeprecationWarning
 
     advice = f": implement {instead} instead" if instead else ""
     return PluginDeprecationWarning(

@@ -34,16 +34,33 @@ Path = tuple["str | int", ...]
 class Exporter(Protocol):
     """Writes a timeline in one output format."""
 
-    #: The ``--format`` value, lowercase, e.g. ``"markdown"``.
-    name: str
-    #: File extensions that select this format from ``-o``, e.g. ``(".md",)``.
-    extensions: Sequence[str]
-    #: The media type of the output, e.g. ``"text/markdown; charset=utf-8"``.
-    media_type: str
-    #: One line for ``timeline formats``.
-    description: str
-    #: Settings the exporter accepts (may be empty).
-    options: Sequence[Option]
+    # The attributes are read-only properties here so that a plain class attribute satisfies them
+    # (``extensions = (".md",)`` is a ``tuple[str]``, which a settable ``Sequence[str]`` would refuse).
+
+    @property
+    def name(self) -> str:
+        """The ``--format`` value, lowercase, e.g. ``"markdown"``."""
+        ...
+
+    @property
+    def extensions(self) -> Sequence[str]:
+        """File extensions that select this format from ``-o``, e.g. ``(".md",)``."""
+        ...
+
+    @property
+    def media_type(self) -> str:
+        """The media type of the output, e.g. ``"text/markdown; charset=utf-8"``."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """One line for ``timeline formats``."""
+        ...
+
+    @property
+    def options(self) -> Sequence[Option]:
+        """Settings the exporter accepts (may be empty)."""
+        ...
 
     def write(self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
         """Write ``timeline`` to the binary ``stream``.
@@ -80,9 +97,20 @@ class Document:
 class Reader(Protocol):
     """Reads one input format into plain data."""
 
-    name: str
-    extensions: Sequence[str]
-    description: str
+    @property
+    def name(self) -> str:
+        """The ``--input-format`` value, e.g. ``"yaml"``."""
+        ...
+
+    @property
+    def extensions(self) -> Sequence[str]:
+        """Extensions it claims, e.g. ``(".yaml", ".yml")``."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """One line for ``timeline formats``."""
+        ...
 
     def read(self, data: bytes, source: str) -> Document:
         """Parse ``data`` (the file's bytes; ``source`` names it in messages).

@@ -28,13 +28,18 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import PurePath
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import attrs
 
-from .errors import PluginError, UnknownFormatError
+from .errors import PluginDeprecationWarning, PluginError, PluginWarning, UnknownFormatError
 from .pluginapi import api_problem
 from .suggest import did_you_mean
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .protocols import Exporter, Reader
+
+_Format = TypeVar("_Format", "Exporter", "Reader")
 
 __all__ = [
     "BUILTIN_DISTRIBUTION",
@@ -47,19 +52,6 @@ __all__ = [
 
 #: The distribution whose entry points count as built-in.
 BUILTIN_DISTRIBUTION = "timeline-events"
-
-
-class PluginWarning(UserWarning):
-    """A plugin could not be loaded or clashes with another; the rest still works."""
-
-
-class PluginDeprecationWarning(PluginWarning):
-    """A plugin uses a part of the plugin API that is deprecated.
-
-    A :class:`PluginWarning` (shown by default) rather than a
-    :class:`DeprecationWarning` (hidden by default), because the person who
-    sees it is usually a user who must tell the plugin's author.
-    """
 
 
 @attrs.define
@@ -276,8 +268,8 @@ class Registry:
         self._rank: dict[str, tuple[int, int]] = {}  # plugin key -> precedence, smaller wins
         self._extra_specs = tuple(hookspecs)
         self._pending: list[tuple[object, PluginInfo]] = []
-        self._exporters: dict[str, Any] | None = None
-        self._readers: dict[str, Any] | None = None
+        self._exporters: dict[str, Exporter] | None = None
+        self._readers: dict[str, Reader] | None = None
 
     # -- plugins ---------------------------------------------------------
     def register(self, plugin: object, *, name: str | None = None, package: str | None = None) -> None:
@@ -423,32 +415,32 @@ class Registry:
     def _origin(info: PluginInfo) -> str:
         return f"plugin {info.name!r}" + (f" (package {info.package})" if info.package else "")
 
-    def exporters(self) -> dict[str, Any]:
+    def exporters(self) -> dict[str, Exporter]:
         """Exporters by format name, in name order."""
         if self._exporters is None:
             self._exporters = self._collect("timeline_exporters", "format", lambda i: i.exporters)
         return self._exporters
 
-    def readers(self) -> dict[str, Any]:
+    def readers(self) -> dict[str, Reader]:
         """Readers by name, in name order."""
         if self._readers is None:
             self._readers = self._collect("timeline_readers", "reader", lambda i: i.readers)
         return self._readers
 
-    def exporter(self, name: str) -> Any:
+    def exporter(self, name: str) -> Exporter:
         """The exporter called ``name``; a helpful error if there is none."""
         return self._by_name(self.exporters(), name, "format")
 
-    def exporter_for_path(self, path: str | os.PathLike[str]) -> Any:
+    def exporter_for_path(self, path: str | os.PathLike[str]) -> Exporter:
         """The exporter claiming ``path``'s extension (``story.md`` -> markdown)."""
         return self._by_extension(self.exporters().values(), path, "format", "--format")
 
-    def reader(self, name: str) -> Any:
+    def reader(self, name: str) -> Reader:
         """The reader called ``name``; a helpful error if there is none."""
         return self._by_name(self.readers(), name, "input format")
 
     @staticmethod
-    def _by_name(table: dict[str, Any], name: str, kind: str) -> Any:
+    def _by_name(table: dict[str, _Format], name: str, kind: str) -> _Format:
         try:
             return table[name]
         except KeyError:
@@ -457,7 +449,7 @@ class Registry:
                 f"unknown {kind} {name!r}{did_you_mean(name, table)}; available: {known}"
             ) from None
 
-    def reader_for_path(self, path: str | os.PathLike[str]) -> Any:
+    def reader_for_path(self, path: str | os.PathLike[str]) -> Reader:
         """The reader claiming ``path``'s extension (``x.yaml`` -> yaml)."""
         return self._by_extension(self.readers().values(), path, "input format", "--input-format")
 
@@ -465,7 +457,7 @@ class Registry:
         return {ext.lower() for reader in self.readers().values() for ext in reader.extensions}
 
     @staticmethod
-    def _by_extension(items: Iterable[Any], path: str | os.PathLike[str], kind: str, flag: str) -> Any:
+    def _by_extension(items: Iterable[_Format], path: str | os.PathLike[str], kind: str, flag: str) -> _Format:
         suffixes = [s.lower() for s in PurePath(path).suffixes]
         # Longest match first, so ".tar.gz"-style extensions can beat ".gz".
         candidates = ["".join(suffixes[i:]) for i in range(len(suffixes))]

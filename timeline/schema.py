@@ -10,7 +10,6 @@ dangling ``related`` ids, ...) live in :mod:`timeline.validation`.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from array import array
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -31,9 +30,21 @@ from .fields import (
 from .model import Era, Event, Location, Media, Source
 from .problems import Problem
 from .protocols import Document, Path
+from .rules import (
+    ID_HELP,
+    ID_PATTERN,
+    LOCAL_TIME_HINT,
+    check_zone,
+    id_problem,
+    local_time_problem,
+    slugify,
+    source_problem,
+    text_problem,
+)
+from .rules import type_name as _type_name
 from .suggest import did_you_mean
-from .text import CONTROL_HINT, control_problem
-from .validation import era_span_problem, extra_problem, interval_problem, order_problem
+from .text import control_hint, control_problem
+from .validation import PartialEvent, era_span_problem, extra_problem, interval_problem, order_problem
 
 __all__ = [
     "ERA_FIELDS",
@@ -47,29 +58,7 @@ __all__ = [
 ]
 
 
-#: Ids are slugs, so they are safe in URLs, file names and anchors.
-ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?")
-_ID_HELP = "ids are slugs: lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit"
-
-
-def slugify(text: str) -> str:
-    """A valid id made from ``text`` (used for did-you-mean and default ids)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-._")
-    return slug[:128].strip("-._") or "timeline"
-
-
-_zone_cache: dict[str, str | None] = {}
-
-
-def check_zone(name: str) -> str | None:
-    """``None`` if ``name`` is a known IANA zone, else the reason it is not."""
-    if name not in _zone_cache:
-        try:
-            Date(2000, 1, 1, 0, 0).in_zone(name)
-            _zone_cache[name] = None
-        except DateError as exc:
-            _zone_cache[name] = exc.reason
-    return _zone_cache[name]
+_ID_HELP = ID_HELP
 
 
 @attrs.frozen
@@ -87,6 +76,10 @@ class FileContents:
     #: Ids of events that had problems and were left out, so links to them
     #: are not reported a second time as dangling.
     failed_ids: list[str] = attrs.field(factory=list)
+    #: What could be read of the events left out, and where each stands in
+    #: the document's ``events`` list: their readable fields are checked too.
+    partials: list[PartialEvent] = attrs.field(factory=list)
+    partial_indexes: list[int] = attrs.field(factory=list)
 
 
 class _Context:
@@ -119,22 +112,6 @@ def _field_label(parts: tuple[str | int, ...]) -> str:
     return label
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
-
-
 class _Builder:
     """Converts the values of one mapping (an event, an era, the header)."""
 
@@ -143,6 +120,9 @@ class _Builder:
         self.base = base
         self.owner = owner
         self.ok = True
+        #: Set when the zone itself is wrong: a local time then cannot be
+        #: resolved, but that is the zone's mistake, already reported.
+        self.zone_failed = False
 
     def problem(self, rel: tuple[str | int, ...], message: str, hint: str | None = None) -> None:
         self.ok = False
@@ -162,24 +142,18 @@ class _Builder:
     def text(
         self, value: Any, rel: tuple[str | int, ...], *, required: bool = False, multiline: bool = False
     ) -> str | None:
-        if value is None:
-            if required:
-                self.problem(rel, "is required")
+        found = text_problem(value, required=required, multiline=multiline)
+        if found is not None:
+            self.problem(rel, found[0], hint=found[1])
             return None
-        if isinstance(value, str):
-            if required and not value.strip():
-                self.problem(rel, "must not be empty")
-                return None
-            return self.clean(value, rel, multiline=multiline)
-        self.problem(rel, f"expected text, got {_type_name(value)}", hint="quote the value")
-        return None
+        return value  # type: ignore[no-any-return]
 
     def clean(self, value: str, rel: tuple[str | int, ...], *, multiline: bool = False) -> str | None:
         """``value``, or ``None`` after reporting the control character it holds."""
         message = control_problem(value, multiline=multiline)
         if message is None:
             return value
-        self.problem(rel, message, hint=CONTROL_HINT)
+        self.problem(rel, message, hint=control_hint(message))
         return None
 
     def texts(self, value: Any, rel: tuple[str | int, ...]) -> tuple[str, ...]:
@@ -235,14 +209,12 @@ class _Builder:
         return self.localise(date, rel, zone)
 
     def localise(self, date: Date, rel: tuple[str | int, ...], zone: str | None) -> Date | None:
-        if not date.is_local:
+        local = local_time_problem(date)
+        if local is None:
             return date
         if zone is None:
-            self.problem(
-                rel,
-                f"{date.isoformat()!r} has a time of day but no zone",
-                hint="add 'timezone' to the event or the timeline, or write an offset such as +09:00",
-            )
+            if not self.zone_failed:
+                self.problem(rel, local, hint=LOCAL_TIME_HINT)
             return None
         try:
             return date.in_zone(zone)
@@ -254,15 +226,15 @@ class _Builder:
         start_raw, end_raw = raw.get("start"), raw.get("end")
         if start_raw is None:
             self.problem(("start",), "is required")
-            return None, None, False
+            return None, self.lone_end(end_raw, zone), False
         start_text = self.date_text(start_raw, ("start",))
         if start_text is None:
-            return None, None, False
+            return None, self.lone_end(end_raw, zone), False
         try:
             parsed, end, ongoing = parse_span(start_text)
         except DateError as exc:
             self.problem(("start",), str(exc))
-            return None, None, False
+            return None, None if "/" in start_text else self.lone_end(end_raw, zone), False
         start = self.localise(parsed, ("start",), zone)
         if "/" in start_text:
             if end_raw is not None:
@@ -280,6 +252,12 @@ class _Builder:
         if isinstance(end_raw, str) and end_raw.strip() == "..":
             return start, None, True
         return start, self.date(end_raw, ("end",), zone), False
+
+    def lone_end(self, end_raw: Any, zone: str | None) -> Date | None:
+        """``end`` read on its own when ``start`` could not be: its mistakes are reported too."""
+        if end_raw is None or (isinstance(end_raw, str) and end_raw.strip() == ".."):
+            return None
+        return self.date(end_raw, ("end",), zone)
 
     def zone(self, value: Any, rel: tuple[str | int, ...]) -> str | None:
         name = self.text(value, rel)
@@ -305,8 +283,14 @@ def _owner_label(raw: Mapping[str, Any], index: int) -> str:
     return f"event #{index + 1}"
 
 
-def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) -> Event | None:
-    """The careful path: every field checked, every problem recorded."""
+def _build_event(
+    ctx: _Context, raw: Any, index: int, default_zone: str | None, partial: list[PartialEvent] | None = None
+) -> Event | None:
+    """The careful path: every field checked, every problem recorded.
+
+    An event with problems is left out (``None``); what could be read of it
+    is appended to ``partial``, for the rules of :mod:`timeline.validation`.
+    """
     base: Path = ("events", index)
     if not isinstance(raw, Mapping):
         ctx.add(
@@ -316,14 +300,17 @@ def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) 
     b = _Builder(ctx, base, _owner_label(raw, index))
     b.unknown_keys(raw, EVENT_FIELDS)
     event_id = b.text(raw.get("id"), ("id",), required=True)
-    if event_id is not None and not ID_PATTERN.fullmatch(event_id):
-        b.problem(("id",), f"{event_id!r} is not a valid id", hint=f"{_ID_HELP}; e.g. {slugify(event_id)!r}")
+    if event_id is not None:
+        bad_id = id_problem(event_id)
+        if bad_id is not None:
+            b.problem(("id",), bad_id[0], hint=bad_id[1])
     title = b.text(raw.get("title"), ("title",), required=True)
     own_zone = b.zone(raw.get("timezone"), ("timezone",))
     if raw.get("timezone") is not None and own_zone is None:
         zone = None
         # The zone is wrong; local times cannot be resolved, but that is the same mistake.
         b.ok = False
+        b.zone_failed = True
     else:
         zone = own_zone or default_zone
     start, end, ongoing = b.span(raw, zone)
@@ -340,7 +327,8 @@ def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) 
     related = b.texts(raw.get("related"), ("related",))
     location = _build_location(b, raw.get("location"))
     media = _build_media(b, raw.get("media"))
-    sources = _build_sources(b, raw.get("sources"), zone)
+    placed_sources = _build_sources(b, raw.get("sources"), zone)
+    sources = tuple(source for source in placed_sources if source is not None)
     extra_raw = raw.get("extra")
     extra: Mapping[str, Any] = {}
     if extra_raw is not None:
@@ -352,6 +340,8 @@ def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) 
             else:
                 extra = checked
     if not b.ok or start is None or event_id is None or title is None:
+        if partial is not None:
+            partial.append(_partial(raw, b.owner or "", start, end, location, media, placed_sources))
         return None
     return Event(
         id=event_id,
@@ -369,6 +359,45 @@ def _build_event(ctx: _Context, raw: Any, index: int, default_zone: str | None) 
         related=related,
         extra=extra,
         order=order,
+    )
+
+
+def _partial(
+    raw: Mapping[str, Any],
+    label: str,
+    start: Date | None,
+    end: Date | None,
+    location: Location | None,
+    media: Media | None,
+    sources: tuple[Source | None, ...],
+) -> PartialEvent:
+    """The readable fields of an event left out: each already passed its own checks."""
+    raw_id = raw.get("id")
+    related_raw = raw.get("related")
+    related: tuple[str | None, ...] = ()
+    if isinstance(related_raw, str):
+        related = (related_raw if control_problem(related_raw) is None else None,)
+    elif isinstance(related_raw, list):
+        related = tuple(
+            item if isinstance(item, str) and item.strip() and control_problem(item) is None else None
+            for item in related_raw
+        )
+    lat_lon_read = True
+    location_raw = raw.get("location")
+    if location is not None and isinstance(location_raw, Mapping):
+        lat_lon_read = (location_raw.get("lat") is None or location.lat is not None) and (
+            location_raw.get("lon") is None or location.lon is not None
+        )
+    return PartialEvent(
+        label=label,
+        id=raw_id if isinstance(raw_id, str) else None,
+        start=start,
+        end=end,
+        location=location,
+        media=media if media is not None and control_problem(media.url) is None else None,
+        sources=sources,
+        related=related,
+        lat_lon_read=lat_lon_read,
     )
 
 
@@ -405,32 +434,39 @@ def _build_media(b: _Builder, raw: Any) -> Media | None:
     return Media(url=url, caption=caption, credit=credit) if url is not None else None
 
 
-def _build_sources(b: _Builder, raw: Any, zone: str | None) -> tuple[Source, ...]:
+def _build_sources(b: _Builder, raw: Any, zone: str | None) -> tuple[Source | None, ...]:
+    """The sources, in their places: ``None`` for one that could not be read."""
     if raw is None:
         return ()
     if not isinstance(raw, list):
         b.problem(("sources",), f"expected a list of sources, got {_type_name(raw)}")
         return ()
-    sources: list[Source] = []
+    sources: list[Source | None] = []
     for i, item in enumerate(raw):
         rel: tuple[str | int, ...] = ("sources", i)
         if isinstance(item, str):
-            if b.clean(item, rel) is not None:
-                sources.append(Source(title=item))
+            needs = source_problem(item, None)
+            if needs is not None:
+                b.problem(rel, needs)
+                sources.append(None)
+            else:
+                sources.append(Source(title=item) if b.clean(item, rel) is not None else None)
             continue
         mapping = b.mapping(item, rel)
         if mapping is None:
+            sources.append(None)
             continue
         b.unknown_keys(mapping, SOURCE_FIELDS, rel)
         title = b.text(mapping.get("title"), rel + ("title",))
         url = b.text(mapping.get("url"), rel + ("url",))
-        if title is None and url is None and "title" not in mapping and "url" not in mapping:
-            b.problem(rel, "a source needs a title or a url")
+        needs = source_problem(mapping.get("title"), mapping.get("url"))
+        if needs is not None:  # null or blank both (a title of the wrong type is reported as that)
+            b.problem(rel, needs)
         date_raw = mapping.get("date")
         date = b.date(date_raw, rel + ("date",), zone) if date_raw is not None else None
-        sources.append(
-            Source(title=title, publisher=b.text(mapping.get("publisher"), rel + ("publisher",)), url=url, date=date)
-        )
+        publisher = b.text(mapping.get("publisher"), rel + ("publisher",))
+        # a source that says nothing is not checked further (a blank url is that one mistake)
+        sources.append(None if needs else Source(title=title, publisher=publisher, url=url, date=date))
     return tuple(sources)
 
 
@@ -488,6 +524,8 @@ def build_file(
     eras: list[Era] = []
     indexes: array[int] = array("q")
     failed_ids: list[str] = []
+    partials: list[PartialEvent] = []
+    partial_indexes: list[int] = []
     if not isinstance(content, Mapping):
         what = "empty" if content is None else f"{_type_name(content)}"
         ctx.add((), f"the file is {what}; expected a mapping with 'title' and 'events'", owner=None, field=None)
@@ -496,10 +534,11 @@ def build_file(
     b.unknown_keys(content, TIMELINE_FIELDS)
     timeline_id = b.text(content.get("id"), ("id",))
     if timeline_id is not None:
-        if ID_PATTERN.fullmatch(timeline_id):
+        bad_id = id_problem(timeline_id)
+        if bad_id is None:
             header["id"] = timeline_id
         else:
-            b.problem(("id",), f"{timeline_id!r} is not a valid id", hint=f"{_ID_HELP}; e.g. {slugify(timeline_id)!r}")
+            b.problem(("id",), bad_id[0], hint=bad_id[1])
     for key in ("title", "description"):
         value = b.text(content.get(key), (key,), multiline=key == "description")
         if value is not None:
@@ -530,10 +569,12 @@ def build_file(
                 hint="a timeline file lists its events under 'events'; the list may be empty",
             )
     elif isinstance(raw_events, list):
-        _build_events(ctx, raw_events, zone, events, indexes, failed_ids, progress, consume, fast)
+        _build_events(
+            ctx, raw_events, zone, events, indexes, failed_ids, progress, consume, fast, (partials, partial_indexes)
+        )
     else:
         b.problem(("events",), f"expected a list of events, got {_type_name(raw_events)}")
-    return FileContents(source, header, events, eras, indexes, ctx.problems, failed_ids)
+    return FileContents(source, header, events, eras, indexes, ctx.problems, failed_ids, partials, partial_indexes)
 
 
 def _build_events(
@@ -546,9 +587,11 @@ def _build_events(
     progress: Callable[[int, int], None] | None,
     consume: bool,
     fast: FastBuilder | None,
+    left_out: tuple[list[PartialEvent], list[int]] | None = None,
 ) -> None:
     """The loop over a file's events: fast path first, careful path for the rest."""
     quick = (fast or FastBuilder(ID_PATTERN.fullmatch, check_zone)).event
+    partials, partial_indexes = left_out if left_out is not None else ([], [])
     total = len(raw_events)
     append, mark = events.append, indexes.append
     for start in range(0, total, PROGRESS_STEP):
@@ -556,11 +599,14 @@ def _build_events(
             raw = raw_events[i]
             if consume:
                 raw_events[i] = None  # the raw dict goes as soon as it is built
-            event = quick(raw, zone) or _build_event(ctx, raw, i, zone)
+            event = quick(raw, zone) or _build_event(ctx, raw, i, zone, partials)
             if event is not None:
                 append(event)
                 mark(i)
-            elif isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+                continue
+            if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
                 failed_ids.append(raw["id"])
+            while len(partial_indexes) < len(partials):
+                partial_indexes.append(i)
         if progress is not None:
             progress(min(start + PROGRESS_STEP, total), total)

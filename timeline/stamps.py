@@ -28,7 +28,7 @@ __all__ = [
     "source_date_epoch",
 ]
 
-#: Namespace of the UUIDs :func:`event_uid` makes. Never change it: calendar
+#: Namespace of the UUIDs :func:`event_uid_text` makes. Never change it: calendar
 #: clients match re-imported events by UID.
 UID_NAMESPACE = uuid.UUID("6f0c8a52-3b1e-5d6a-9a27-3c1f0e9d4b11")
 
@@ -81,7 +81,7 @@ def export_date() -> Date:
     """
     import warnings
 
-    from .registry import PluginDeprecationWarning
+    from .errors import PluginDeprecationWarning
 
     warnings.warn(
         "timeline.export_date() is deprecated and will be removed in 2.0: it no longer reads the clock "
@@ -94,7 +94,22 @@ def export_date() -> Date:
 
 
 def event_uid(timeline_id: str, event_id: str) -> uuid.UUID:
-    """A UUID for an event that is the same on every export and machine."""
+    """Deprecated (plugin API 1.1, removal in 2.0): ``uuid.UUID(event_uid_text(timeline_id, event_id))``.
+
+    Two public names gave one value; :func:`event_uid_text` stays, and is
+    what every format writes.  The UUID itself never changes.
+    """
+    import warnings
+
+    from .errors import PluginDeprecationWarning
+
+    warnings.warn(
+        "timeline.event_uid() is deprecated since plugin API 1.1 and will be removed in 2.0: use "
+        "timeline.event_uid_text(timeline_id, event_id), the same UUID as text "
+        "(uuid.UUID(timeline.event_uid_text(...)) where a uuid.UUID object is needed)",
+        PluginDeprecationWarning,
+        stacklevel=2,
+    )
     return uuid.uuid5(UID_NAMESPACE, f"{timeline_id}/{event_id}")
 
 
@@ -102,10 +117,11 @@ _NAMESPACE_BYTES = UID_NAMESPACE.bytes
 
 
 def event_uid_text(timeline_id: str, event_id: str) -> str:
-    """``str(event_uid(timeline_id, event_id))``, several times cheaper.
+    """A UUID for an event, as text, that is the same on every export and machine.
 
-    Exporters writing a UID per event on large timelines want the text, not a
-    :class:`uuid.UUID` (building one costs more than the hashing).  This is
+    The name-based (version 5) UUID of ``"{timeline_id}/{event_id}"`` in
+    :data:`UID_NAMESPACE`, spelt out without building a :class:`uuid.UUID`
+    (which costs more than the hashing, on large timelines).  This is
     RFC 4122's name-based SHA-1 UUID spelled out: the first 16 octets of
     SHA-1(namespace + name), with the version (5) and variant (10) bits set.
     """

@@ -14,10 +14,13 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import attrs
+
 from .dates import Date
 from .errors import InvalidTimelineError
-from .model import Era, Event, Timeline
+from .model import Era, Event, Location, Media, Source, Timeline
 from .problems import Problem
+from .rules import check_zone, id_problem, local_time_problem, source_problem, text_problem, type_name
 from .suggest import did_you_mean
 from .text import MULTILINE_CONTROL_RE, control_problem
 
@@ -26,6 +29,7 @@ __all__ = [
     "MAX_EXTRA_VALUES",
     "MAX_ORDER",
     "MIN_ORDER",
+    "PartialEvent",
     "era_span_problem",
     "extra_problem",
     "find_problems",
@@ -35,17 +39,45 @@ __all__ = [
     "validate",
 ]
 
+@attrs.frozen(eq=False)
+class PartialEvent:
+    """What could be read of an event that failed to build.
+
+    The careful builder reports an event's own problems and leaves it out;
+    the fields it could read still go through the rules here, so one run
+    reports every problem.  A field that could not be read is ``None`` (in
+    ``sources`` and ``related``, the unreadable items are ``None``, so the
+    others keep their places); ``lat_lon_read`` is false when a coordinate
+    was written but could not be read, so the pair rule stays quiet.
+    """
+
+    label: str
+    id: str | None = None
+    start: Date | None = None
+    end: Date | None = None
+    location: Location | None = None
+    media: Media | None = None
+    sources: tuple[Source | None, ...] = ()
+    related: tuple[str | None, ...] = ()
+    lat_lon_read: bool = True
+
+
 #: Where an event was read from: (file, line), either may be unknown.
-Locator = Callable[[Event, str], tuple[str | None, int | None]]
+Locator = Callable[[Any, str], tuple[str | None, int | None]]
 
 
-def _no_location(event: Event, field: str) -> tuple[str | None, int | None]:
+def _no_location(event: Any, field: str) -> tuple[str | None, int | None]:
     return None, None
 
 
 #: The common shape (http(s), a plain ASCII host, printable rest), accepted
 #: without ``urlsplit``: a big timeline checks one URL per source.
 _PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?")
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not a link outputs can offer: not an absolute http(s) URL."""
+    return None if is_web_url(url) else f"{url!r} is not an http(s) URL"
 
 
 def is_web_url(url: str) -> bool:
@@ -225,29 +257,35 @@ def era_span_problem(start: Date, end: Date | None) -> str | None:
     return _span_problem(start, end)
 
 
-def _event_problems(event: Event) -> Iterable[tuple[str, str]]:
-    message = _span_problem(event.start, event.end)
-    if message:
-        yield "end", message
-    if event.order:
-        order_message = order_problem(event.order)
-        if order_message:
-            yield "order", order_message
-    if event.media is not None and not is_web_url(event.media.url):
-        yield "media.url", f"{event.media.url!r} is not an http(s) URL"
+def _event_problems(event: Event | PartialEvent) -> Iterable[tuple[str, str]]:
+    """The rules on one event's readable fields that the reading of each field cannot apply."""
+    if isinstance(event.start, Date) and (event.end is None or isinstance(event.end, Date)):
+        message = _span_problem(event.start, event.end)
+        if message:
+            yield "end", message
+    if isinstance(event.media, Media) and isinstance(event.media.url, str):
+        message = url_problem(event.media.url)
+        if message:
+            yield "media.url", message
     for i, source in enumerate(event.sources):
-        if source.url is not None and not is_web_url(source.url):
-            yield f"sources[{i}].url", f"{source.url!r} is not an http(s) URL"
-    if event.location is not None:
+        if isinstance(source, Source) and isinstance(source.url, str):
+            message = url_problem(source.url)
+            if message:
+                yield f"sources[{i}].url", message
+    if isinstance(event.location, Location):
         lat, lon = event.location.lat, event.location.lon
-        if (lat is None) != (lon is None):
+        if (lat is None) != (lon is None) and (not isinstance(event, PartialEvent) or event.lat_lon_read):
             yield "location", "give both 'lat' and 'lon', or neither"
-        if lat is not None and not -90 <= lat <= 90:
+        if _is_number(lat) and not -90 <= lat <= 90:  # type: ignore[operator]
             yield "location.lat", f"{lat} is not a latitude between -90 and 90"
-        if lon is not None and not -180 <= lon <= 180:
+        if _is_number(lon) and not -180 <= lon <= 180:  # type: ignore[operator]
             yield "location.lon", f"{lon} is not a longitude between -180 and 180"
-    if event.id in event.related:
+    if isinstance(event.id, str) and event.id in event.related:
         yield "related", "an event cannot be related to itself"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def find_problems(
@@ -256,18 +294,23 @@ def find_problems(
     *,
     locate: Locator = _no_location,
     also_known: Iterable[str] = (),
+    partial: Iterable[PartialEvent] = (),
 ) -> list[Problem]:
     """Every rule broken by ``events`` and ``eras``, in input order.
 
     ``also_known`` lists ids of events that exist but were left out (because
     they had problems of their own): links to them are not reported.
+    ``partial`` holds what could be read of those events: their readable
+    fields go through the same rules (a bad URL, a link to no event), so
+    their problems are not held back until the others are fixed.
     """
     events = list(events)
     problems: list[Problem] = []
 
-    def report(event: Event, field: str, message: str) -> None:
+    def report(event: Event | PartialEvent, field: str, message: str) -> None:
         file, line = locate(event, field)
-        problems.append(Problem(message, file=file, line=line, event=f"event {event.id!r}", field=field))
+        who = event.label if isinstance(event, PartialEvent) else f"event {event.id!r}"
+        problems.append(Problem(message, file=file, line=line, event=who, field=field))
 
     excused = set(also_known)
     first_seen: dict[str, Event] = {}
@@ -284,11 +327,16 @@ def find_problems(
                 report(event, "id", f"duplicate id: {event.id!r} is also used by an event with other problems")
         for field, message in _event_problems(event):
             report(event, field, message)
+    partial = list(partial)
+    for left_out in partial:
+        for field, message in _event_problems(left_out):
+            report(left_out, field, message)
     known = first_seen.keys()
-    for event in events:
-        for i, other in enumerate(event.related):
-            if other not in known and other != event.id and other not in excused:
-                report(event, f"related[{i}]", f"no event has the id {other!r}{did_you_mean(other, known)}")
+    everything: list[Event | PartialEvent] = [*events, *partial]
+    for linking in everything:
+        for i, other in enumerate(linking.related):
+            if isinstance(other, str) and other not in known and other != linking.id and other not in excused:
+                report(linking, f"related[{i}]", f"no event has the id {other!r}{did_you_mean(other, known)}")
     for era in eras:
         era_problem = _span_problem(era.start, era.end)
         if era_problem:
@@ -341,16 +389,142 @@ def text_problems(timeline: Timeline) -> list[Problem]:
     return problems
 
 
-def validate(timeline: Timeline) -> Timeline:
-    """Return ``timeline`` unchanged, or raise :class:`InvalidTimelineError` listing every problem."""
-    problems = find_problems(timeline.events, timeline.eras)
-    problems.extend(text_problems(timeline))
-    for event in timeline.events:
+#: What validate suggests for a time of day that is not an instant yet.
+_LOCAL_TIME_HINT = "resolve it with Date.in_zone(zone), or give the date an offset"
+
+
+def _date_problem(value: Any, *, required: bool = False) -> tuple[str, str | None] | None:
+    """Why ``value`` cannot be a date of a timeline built in code."""
+    if value is None:
+        return ("is required", None) if required else None
+    if not isinstance(value, Date):
+        return f"expected a Date, got {type_name(value)}", "build dates with Date.parse"
+    local = local_time_problem(value)
+    if local is not None:
+        return local, _LOCAL_TIME_HINT
+    return None
+
+
+def _zone_problem(value: Any) -> tuple[str, str | None] | None:
+    found = text_problem(value)
+    if found is not None or value is None:
+        return found
+    reason = check_zone(value)
+    return None if reason is None else (reason, "use an IANA name such as Asia/Pyongyang or Europe/Moscow")
+
+
+def _number_problem(value: Any) -> tuple[str, str | None] | None:
+    if value is None or _is_number(value):
+        return None
+    return f"expected a number, got {type_name(value)}", None
+
+
+def _event_form(event: Event) -> Iterable[tuple[str, tuple[str, str | None] | None]]:
+    """(field, problem or None) for each value of ``event``: the rules reading a file applies."""
+    yield "id", id_problem(event.id)
+    yield "title", text_problem(event.title, required=True)
+    yield "start", _date_problem(event.start, required=True)
+    yield "end", _date_problem(event.end)
+    if not isinstance(event.ongoing, bool):
+        yield "end", (f"ongoing must be true or false, got {type_name(event.ongoing)}", None)
+    elif event.ongoing and event.end is not None:
+        yield "end", ("an ongoing event has no end date", "give end=None with ongoing=True, or ongoing=False")
+    yield "timezone", _zone_problem(event.timezone)
+    message = order_problem(event.order)
+    yield "order", None if message is None else (message, None)
+    yield "description", text_problem(event.description, multiline=True, nullable=False)
+    for i, tag in enumerate(event.tags):
+        yield f"tags[{i}]", text_problem(tag, required=True)
+    yield "group", text_problem(event.group)
+    for i, other in enumerate(event.related):
+        yield f"related[{i}]", text_problem(other, required=True)
+    location = event.location
+    if location is not None:
+        if not isinstance(location, Location):
+            yield "location", (f"expected a Location, got {type_name(location)}", None)
+        else:
+            yield "location.name", text_problem(location.name)
+            yield "location.lat", _number_problem(location.lat)
+            yield "location.lon", _number_problem(location.lon)
+    media = event.media
+    if media is not None:
+        if not isinstance(media, Media):
+            yield "media", (f"expected a Media, got {type_name(media)}", None)
+        else:
+            yield "media.url", text_problem(media.url, required=True)
+            yield "media.caption", text_problem(media.caption)
+            yield "media.credit", text_problem(media.credit)
+    for i, source in enumerate(event.sources):
+        where = f"sources[{i}]"
+        if not isinstance(source, Source):
+            yield where, (f"expected a Source, got {type_name(source)}", None)
+            continue
+        for key in ("title", "publisher", "url"):
+            yield f"{where}.{key}", text_problem(getattr(source, key))
+        needs = source_problem(source.title, source.url)
+        yield where, None if needs is None else (needs, None)
+        yield f"{where}.date", _date_problem(source.date)
+    if not isinstance(event.extra, Mapping):
+        yield "extra", (f"expected a mapping, got {type_name(event.extra)}", None)
+    else:
         found = extra_problem(event.extra)
         if found is not None:
             path, message = found
             field = "extra" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
-            problems.append(Problem(message, event=f"event {event.id!r}", field=field))
+            yield field, (message, None)
+
+
+def _form_problems(timeline: Timeline) -> Iterable[Problem]:
+    """Every value of ``timeline`` that loading a file would refuse (types, ids, text, dates, zones)."""
+
+    def problem(owner: str, field: str, found: tuple[str, str | None] | None) -> Iterable[Problem]:
+        if found is not None:
+            yield Problem(found[0], event=owner, field=field, hint=found[1])
+
+    yield from problem("timeline", "id", id_problem(timeline.id))
+    yield from problem("timeline", "title", text_problem(timeline.title, required=True))
+    yield from problem("timeline", "description", text_problem(timeline.description, multiline=True, nullable=False))
+    yield from problem("timeline", "timezone", _zone_problem(timeline.timezone))
+    yield from problem("timeline", "updated", _date_problem(timeline.updated))
+    for index, era in enumerate(timeline.eras):
+        if not isinstance(era, Era):
+            yield Problem(f"expected an Era, got {type_name(era)}", event=f"era #{index + 1}")
+            continue
+        owner = f"era {era.title!r}" if isinstance(era.title, str) and era.title else f"era #{index + 1}"
+        yield from problem(owner, "title", text_problem(era.title, required=True))
+        yield from problem(owner, "start", _date_problem(era.start, required=True))
+        yield from problem(owner, "end", _date_problem(era.end))
+        yield from problem(owner, "description", text_problem(era.description, multiline=True, nullable=False))
+    for index, event in enumerate(timeline.events):
+        if not isinstance(event, Event):
+            yield Problem(f"expected an Event, got {type_name(event)}", event=f"event #{index + 1}")
+            continue
+        owner = f"event {event.id!r}" if isinstance(event.id, str) and event.id else f"event #{index + 1}"
+        for field, found in _event_form(event):
+            yield from problem(owner, field, found)
+
+
+def validate(timeline: Timeline) -> Timeline:
+    """Return ``timeline`` unchanged, or raise :class:`InvalidTimelineError` listing every problem.
+
+    It applies every rule :func:`timeline.load` applies to a file: first the
+    rules on each value (ids are slugs, titles non-empty text, text free of
+    control characters and lone surrogates, dates valid and, with a time of
+    day, resolved to an instant, zones known, sources with a title or a url,
+    ``order`` in range, ``extra`` plain data), then, on the values that pass,
+    the rules across fields and events (end before start, http(s) URLs,
+    coordinates, duplicate ids, links to no event).
+    """
+    problems = list(_form_problems(timeline))
+    # The rules across fields look only at values of the right type, so a
+    # value already reported above is not reported again through them.
+    events = [e for e in timeline.events if isinstance(e, Event) and isinstance(e.id, str)]
+    eras = [
+        e
+        for e in timeline.eras
+        if isinstance(e, Era) and isinstance(e.start, Date) and (e.end is None or isinstance(e.end, Date))
+    ]
+    problems.extend(find_problems(events, eras))
     if problems:
         raise InvalidTimelineError(problems)
     return timeline

@@ -76,7 +76,11 @@ def _precisions() -> Timeline:
             Event(id="year", title="Known to the year", start=Date(1961)),
             Event(id="month", title="Known to the month", start=Date(1961, 7)),
             Event(id="day", title="Known to the day", start=Date(1961, 7, 6)),
-            Event(id="minute-local", title="A time with no known offset", start=Date(1961, 7, 6, 9, 30)),
+            Event(
+                id="minute-local",
+                title="A local time resolved in its zone",
+                start=Date(1961, 7, 6, 9, 30).in_zone("Europe/Moscow"),
+            ),
             Event(id="minute-utc", title="A time in UTC", start=Date(1961, 7, 6, 9, 30, offset=0)),
             Event(id="second", title="A time to the second", start=Date(1961, 7, 6, 9, 30, 15, offset=0)),
             Event(
@@ -188,9 +192,10 @@ def _ranges() -> Timeline:
             ),
             Event(
                 id="local-times",
-                title="Hours with no known offset",
-                start=Date(2019, 2, 27, 9, 0),
-                end=Date(2019, 2, 27, 17, 45, 30),
+                title="Local hours resolved in the event's zone",
+                start=Date(2019, 2, 27, 9, 0).in_zone("Asia/Ho_Chi_Minh"),
+                end=Date(2019, 2, 27, 17, 45, 30).in_zone("Asia/Ho_Chi_Minh"),
+                timezone="Asia/Ho_Chi_Minh",
             ),
         ],
     )

@@ -35,9 +35,10 @@ from timeline import Date, Era, Event, Option, Timeline
 
 __version__ = "1.0.0"
 
-#: The plugin API this module is written against; timeline skips it, with a
-#: warning, if it ever offers an incompatible one.
-TIMELINE_PLUGIN_API = "1.0"
+#: The plugin API this module is written against (1.1: ``write`` takes a
+#: context and reports what it kept); timeline skips it, with a warning, if
+#: it cannot offer that.
+TIMELINE_PLUGIN_API = "1.1"
 
 __all__ = ["MAX_TEXT_SIZE", "MermaidExporter", "diagram_lines", "era_of", "mermaid_text"]
 
@@ -54,6 +55,9 @@ MAX_TEXT_SIZE = 50_000
 ESCAPED = frozenset(":#;%<>`\ufb02\xb6")
 
 _NO_TEXT = "(untitled)"
+
+#: Event fields a diagram has no room for, reported as left out.
+_LEFT_OUT = ("description", "sources", "media", "location")
 
 
 def mermaid_text(text: str) -> str:
@@ -101,14 +105,16 @@ def _section(era: Era | None) -> str:
     return f"{_label(era.title)} ({_span(era.start, era.end, era.ongoing)})"
 
 
-def diagram_lines(story: Timeline, *, sections: bool = True) -> Iterator[str]:
+def diagram_lines(story: Timeline, *, sections: bool = True, report: timeline.Report | None = None) -> Iterator[str]:
     """The diagram, one line at a time (without line ends).
 
     Events sharing a period (the same wording of their dates) become entries
     of one period line; with ``sections``, a ``section`` line starts each run
     of events inside one era.  Events before the first era need no section;
-    ones after an era that fall in none go under "Other events".
+    ones after an era that fall in none go under "Other events".  Each event
+    written, and each field left out, goes into ``report`` if one is given.
     """
+    report = report if report is not None else timeline.Report()
     yield "timeline"
     title = mermaid_text(story.title)
     if title:
@@ -134,6 +140,10 @@ def diagram_lines(story: Timeline, *, sections: bool = True) -> Iterator[str]:
             entries = []
         period = when
         entries.append(_label(event.title))
+        report.wrote(event)
+        for field in _LEFT_OUT:
+            if getattr(event, field):
+                report.approximated(event, field, "left out: a Mermaid timeline has room for short labels only")
     if entries:
         yield f"{indent}{period} : {' : '.join(entries)}"
 
@@ -151,21 +161,32 @@ class MermaidExporter:
         Option("sections", "Group events by era as Mermaid sections", type="bool", default=True),
     )
 
-    def write(self, story: Timeline, stream: IO[bytes], options: Mapping[str, Any]) -> None:
+    def write(
+        self,
+        story: Timeline,
+        stream: IO[bytes],
+        options: Mapping[str, Any],
+        *,
+        context: timeline.ExportContext | None = None,
+    ) -> None:
+        # Without a context (a host older than plugin API 1.1, or a direct call), report into a throw-away Report.
+        report = context.report if context is not None else timeline.Report()
         fence = bool(options.get("fence", False))
         size = 0
         if fence:
             stream.write(b"```mermaid\n")
-        for line in diagram_lines(story, sections=bool(options.get("sections", True))):
+        for line in diagram_lines(story, sections=bool(options.get("sections", True)), report=report):
             size += len(line) + 1
             stream.write(line.encode("utf-8") + b"\n")
         if fence:
             stream.write(b"```\n")
         if size > MAX_TEXT_SIZE:
+            # Not about one event, and the user's to fix: a PluginWarning (see the plugin docs,
+            # howto/errors.md "Warnings and reports"); what the diagram leaves out is in the report.
             warnings.warn(
                 f"the diagram is {size:,} characters long; Mermaid draws at most {MAX_TEXT_SIZE:,} by default "
                 f"(its maxTextSize setting), so narrow it down with --tag, --group, --since or --until",
-                UserWarning,
+                timeline.PluginWarning,
                 stacklevel=2,
             )
 

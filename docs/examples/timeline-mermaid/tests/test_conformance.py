@@ -10,7 +10,7 @@ from timeline.testing import ExporterConformance
 
 
 # The kit's ten-thousand-event case is far past Mermaid's size limit; the warning is expected there.
-@pytest.mark.filterwarnings("ignore:the diagram is:UserWarning")
+@pytest.mark.filterwarnings("ignore:the diagram is:timeline.PluginWarning")
 class TestMermaidExporter(ExporterConformance):
     format_name = "mermaid"
     option_sets = ({"fence": True}, {"sections": False}, {"fence": True, "sections": False})

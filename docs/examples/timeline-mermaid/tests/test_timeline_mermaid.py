@@ -156,8 +156,17 @@ def test_any_titles_keep_the_diagram_shape(titles):
 
 def test_long_diagrams_warn_about_mermaids_size_limit():
     story = Timeline(id="t", title="T", events=[event(f"e{i}", "2000", "x" * 60) for i in range(1000)])
-    with pytest.warns(UserWarning, match="maxTextSize"):
+    with pytest.warns(timeline.PluginWarning, match="maxTextSize"):
         export(story)
+
+
+def test_reports_every_event_written_and_what_it_leaves_out():
+    story = timeline.sample()
+    _, report = timeline.export_with_report(story, "mermaid")
+    assert list(report.wrote) == [event.id for event in story.events]
+    assert not report.skipped
+    described = {event.id for event in story.events if event.description}
+    assert {entry.event for entry in report.approximated if entry.field == "description"} == described
 
 
 def test_same_input_same_bytes():

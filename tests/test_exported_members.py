@@ -1,0 +1,208 @@
+"""The public API is exactly the names in ``timeline.__all__``: pinned here, each one resolving, documented,
+and visible to type checkers (issue 13 §1).
+
+Adding a name is a plugin API change (a changelog entry, and here); removing or renaming one needs a
+deprecation first (docs/plugins/api-policy.md).  The list is in ruff's ``__all__`` order (RUF022):
+constants, then classes, then the rest, each alphabetically.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import timeline
+
+ROOT = Path(__file__).resolve().parent.parent
+INIT = ROOT / "timeline" / "__init__.py"
+
+PUBLIC_NAMES = [
+    "PLUGIN_API_VERSION",
+    "Date",
+    "DateError",
+    "Document",
+    "Era",
+    "Event",
+    "ExportContext",
+    "ExportError",
+    "ExportReport",
+    "Exporter",
+    "InvalidTimelineError",
+    "Location",
+    "Media",
+    "Option",
+    "OptionError",
+    "PluginDeprecationWarning",
+    "PluginError",
+    "PluginWarning",
+    "Precision",
+    "Problem",
+    "ReadContext",
+    "ReadError",
+    "Reader",
+    "Registry",
+    "Report",
+    "ReportEntry",
+    "Source",
+    "Timeline",
+    "TimelineError",
+    "UnknownFormatError",
+    "UsageError",
+    "__version__",
+    "as_of",
+    "atomic_output",
+    "data_timestamp",
+    "decode_text",
+    "escape_markdown",
+    "event_uid",
+    "event_uid_text",
+    "export",
+    "export_date",
+    "export_with_report",
+    "hookimpl",
+    "human_date",
+    "human_span",
+    "iter_events",
+    "load",
+    "load_bytes",
+    "markdown_to_html",
+    "markdown_to_markdown",
+    "markdown_to_text",
+    "parse_span",
+    "safe_url",
+    "sample",
+    "sample_path",
+    "source_date_epoch",
+    "validate",
+]
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    """RUF022's order: SCREAMING_CASE, then CamelCase, then anything else."""
+    if name.isupper() and len(name) > 1:
+        return 0, name
+    if name[:1].isupper():
+        return 1, name
+    return 2, name
+
+
+def _module() -> ast.Module:
+    return ast.parse(INIT.read_text(encoding="utf-8"))
+
+
+def _type_checking_imports() -> dict[str, tuple[str, str]]:
+    """name -> (module, imported name) for each ``from .module import X as Y`` under ``if TYPE_CHECKING:``."""
+    found: dict[str, tuple[str, str]] = {}
+    for node in _module().body:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for statement in node.body:
+                assert isinstance(statement, ast.ImportFrom) and statement.level == 1, ast.dump(statement)
+                for alias in statement.names:
+                    found[alias.asname or alias.name] = (statement.module or "", alias.name if alias.asname else "")
+    return found
+
+
+def test_all_is_exactly_the_public_names():
+    assert timeline.__all__ == PUBLIC_NAMES
+
+
+def test_all_is_a_sorted_literal_list():
+    """A literal (not computed) list, so a type checker reads it, in ruff's order, without duplicates."""
+    (assignment,) = [
+        node
+        for node in _module().body
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+    ]
+    assert isinstance(assignment.value, ast.List)
+    names = [ast.literal_eval(element) for element in assignment.value.elts]
+    assert names == sorted(names, key=_isort_key) == PUBLIC_NAMES
+    assert len(set(names)) == len(names)
+
+
+def test_every_name_is_explicitly_re_exported_for_type_checkers():
+    """``from .x import Y as Y`` (the redundant alias is what marks a re-export) for every name, from the module
+    ``__getattr__`` loads it from at run time, in sorted statements."""
+    imports = _type_checking_imports()
+    lazy = dict(timeline._EXPORTS)
+    assert set(imports) == set(lazy) == set(PUBLIC_NAMES) - {"__version__"}
+    for name, (module, original) in imports.items():
+        assert original == name, f"{name} must be imported as 'from .{module} import {name} as {name}'"
+        assert module == lazy[name], f"{name}: TYPE_CHECKING imports it from .{module}, __getattr__ from .{lazy[name]}"
+    version = [
+        node
+        for node in _module().body
+        if isinstance(node, ast.ImportFrom) and node.module == "_version"
+    ]
+    assert [(a.name, a.asname) for node in version for a in node.names] == [("__version__", "__version__")]
+    statements = next(
+        node for node in _module().body if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+    ).body
+    modules = [statement.module for statement in statements if isinstance(statement, ast.ImportFrom)]
+    assert modules == sorted(modules) and len(set(modules)) == len(modules)
+
+
+@pytest.mark.parametrize("name", PUBLIC_NAMES)
+def test_each_name_resolves(name: str):
+    value = getattr(timeline, name)
+    assert value is not None
+    if name in timeline._EXPORTS:
+        import importlib
+
+        assert value is getattr(importlib.import_module(f"timeline.{timeline._EXPORTS[name]}"), name)
+    assert name in dir(timeline)
+
+
+def test_star_import_and_misspelt_names():
+    namespace: dict[str, object] = {}
+    exec("from timeline import *", namespace)
+    assert set(PUBLIC_NAMES) <= set(namespace)
+    with pytest.raises(AttributeError, match="has no attribute 'Optoin'"):
+        timeline.Optoin  # noqa: B018
+
+
+def _documentation() -> str:
+    pages = [ROOT / "docs" / "python-api.md", *sorted((ROOT / "docs" / "plugins" / "reference").glob("*.md"))]
+    return "\n".join(page.read_text(encoding="utf-8") for page in pages)
+
+
+@pytest.mark.parametrize("name", PUBLIC_NAMES)
+def test_each_name_is_documented(name: str):
+    """Named as ``timeline.NAME`` or as a code span starting with it (a reference table's `` `NAME(...)` ``), in
+    docs/python-api.md or docs/plugins/reference/."""
+    text = _documentation()
+    qualified = re.search(rf"timeline\.{re.escape(name)}(?!\w)", text)
+    span = re.search(rf"`{re.escape(name)}(?=[`(\[ ])", text)
+    assert qualified or span, f"timeline.{name} is public but documented in neither docs/python-api.md nor " \
+        "docs/plugins/reference/"
+
+
+def _imported_after(code: str) -> set[str]:
+    proc = subprocess.run(
+        [sys.executable, "-c", f"import sys\n{code}\nprint('\\n'.join(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(proc.stdout.split())
+
+
+def test_import_timeline_stays_lazy():
+    """``import timeline`` loads its version and nothing else of its own, and none of its dependencies; the
+    explicit re-exports are for type checkers only."""
+    modules = _imported_after("import timeline")
+    assert {m for m in modules if m.split(".")[0] == "timeline"} == {"timeline", "timeline._version"}
+    for heavy in ("attrs", "attr", "pendulum", "pluggy", "yaml", "markdown_it", "importlib.metadata"):
+        assert heavy not in modules, f"import timeline imported {heavy}"
+
+
+def test_the_warnings_and_errors_cost_no_attrs():
+    """``timeline.PluginWarning`` lives with the exceptions in timeline.errors (it used to need the registry, and
+    with it attrs)."""
+    modules = _imported_after("import timeline\ntimeline.PluginWarning\ntimeline.PluginDeprecationWarning\n"
+                              "timeline.ExportError")
+    assert "attrs" not in modules and "timeline.registry" not in modules
