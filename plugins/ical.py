@@ -472,6 +472,12 @@ class _Writer:
         own = event.timezone or (zone if zone != self.timeline.timezone else None)
         if own:  # the event's own zone, or the one its times were resolved in when not the timeline's
             lines.append(f"X-TIMELINE-TIMEZONE:{own}\r\n".encode("ascii"))
+        if event.order:
+            lines.append(f"X-TIMELINE-ORDER:{event.order}\r\n".encode("ascii"))
+        if event.group is not None:
+            lines.append(_folded(b"X-TIMELINE-GROUP:" + _escaped(event.group, False)))
+        if event.related:  # ids are slugs: no escaping needed
+            lines.append(_folded(b"X-TIMELINE-RELATED:" + ",".join(event.related).encode("ascii")))
         for source in event.sources:
             lines.append(_json_line(b"X-TIMELINE-SOURCE:", _source_data(source, zone)))
         media = event.media

@@ -47,6 +47,9 @@ _PROPERTIES: dict[str, tuple[str, ...]] = {
     "location": ("GEO", "LOCATION"),
     "media": ("X-TIMELINE-MEDIA", "ATTACH"),
     "sources": ("X-TIMELINE-SOURCE", "URL"),
+    "order": ("X-TIMELINE-ORDER",),
+    "group": ("X-TIMELINE-GROUP",),
+    "related": ("X-TIMELINE-RELATED",),
 }
 _HEADER_PROPERTIES: dict[str, tuple[str, ...]] = {
     "id": ("X-TIMELINE-ID",),
@@ -134,13 +137,14 @@ def _day_text(day: _dt.date, precision: str) -> str:
     return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
 
+def _starts_period(day: _dt.date, precision: str) -> bool:
+    """Whether ``day`` is the first day of a year, month or day (by ``precision``)."""
+    return precision == "day" or (day.day == 1 and (precision == "month" or day.month == 1))
+
+
 def _whole(first: _dt.date, after: _dt.date, precision: str) -> bool:
     """Whether the days ``first`` up to ``after`` (exclusive) are whole periods of ``precision``."""
-    if precision == "day":
-        return True
-    if first.day != 1 or after.day != 1:
-        return False
-    return precision == "month" or (first.month == 1 and after.month == 1)
+    return _starts_period(first, precision) and _starts_period(after, precision)
 
 
 class _Problem(Exception):
@@ -490,8 +494,8 @@ class _Reading:
                 raise _Problem("end", end_from, f"{end_from} ({_shown(after)}) is before DTSTART ({_shown(start)})")
             if after == start:  # some programs write DTEND = DTSTART for a one-day event
                 after = start + _dt.timedelta(days=1)
-            if start_precision and start_precision in ("year", "month", "day") and _whole(
-                    start, after, start_precision) and _whole(start, after, end_precision):
+            if start_precision and start_precision in ("year", "month", "day") and _starts_period(
+                    start, start_precision) and _starts_period(after, end_precision):
                 first_word, last_word = start_precision, end_precision
             else:
                 if start_precision:
@@ -506,7 +510,7 @@ class _Reading:
                 end_text = None
         ongoing = False
         if ours:
-            restored = self.restore_dates(component, start_text, zone_used or zone_hint or calendar_zone, label)
+            restored = self.restore_dates(component, start, zone_hint or zone_used or calendar_zone, label)
             if restored is not None:
                 start_text, end_text, ongoing = restored
         event["start"] = start_text
@@ -607,7 +611,7 @@ class _Reading:
             return text + _offset_text(here.utcoffset())  # the second of a repeated hour: keep the instant
         return text
 
-    def restore_dates(self, component: Any, start_text: str, zone: str | None,
+    def restore_dates(self, component: Any, dtstart: Any, zone: str | None,
                       label: str) -> tuple[str, str | None, bool] | None:
         """Our own X-TIMELINE-DATE, when it still agrees with DTSTART (the file may have been edited)."""
         written = _unescape(str(component.get("X-TIMELINE-DATE") or "")).strip()
@@ -615,17 +619,17 @@ class _Reading:
             return None
         try:
             start, _end, ongoing = parse_span(written)
-            now = Date.parse(start_text)
             if start.has_time and start.offset is None and zone and _is_iana(zone):
                 start = start.in_zone(zone)
-            if now.has_time and now.offset is None and zone and _is_iana(zone):
-                now = now.in_zone(zone)
         except (DateError, ValueError):
             return None
-        if start.has_time and now.has_time:
-            same = start.offset is not None and now.offset is not None and start.utc_fields() == now.utc_fields()
+        if isinstance(dtstart, _dt.datetime) and dtstart.tzinfo is not None and start.offset is not None:
+            utc = dtstart.astimezone(_dt.timezone.utc)
+            same = start.utc_fields()[:5] == (utc.year, utc.month, utc.day, utc.hour, utc.minute)
+        elif isinstance(dtstart, _dt.datetime):
+            same = False
         else:
-            same = start.first_day() == now.first_day()
+            same = start.first_day() == (dtstart.year, dtstart.month, dtstart.day)
         if not same:
             self.report.approximated(label, "start", "X-TIMELINE-DATE no longer matches DTSTART (edited in a "
                                      "calendar app?): DTSTART is read")
@@ -647,15 +651,15 @@ class _Reading:
         categories = component.get("CATEGORIES")
         for item in categories if isinstance(categories, list) else [categories] if categories is not None else []:
             for cat in getattr(item, "cats", []):
-                tag = " ".join(str(cat).split())
+                tag = _one_line(str(cat))
                 if tag and tag not in tags:
                     tags.append(tag)
         if tags:
             event["tags"] = tags
         location: dict[str, Any] = {}
         place = component.get("LOCATION")
-        if place is not None and " ".join(str(place).split()):
-            location["name"] = " ".join(str(place).split())
+        if place is not None and _one_line(str(place)):
+            location["name"] = _one_line(str(place))
         if "GEO" in errors:
             raise _Problem("location", "GEO", f"GEO is not latitude;longitude: {self._shorten(errors['GEO'])}")
         geo = component.get("GEO")
@@ -670,6 +674,15 @@ class _Reading:
         sources: list[Any] = []
         media: Any = None
         if ours:
+            order = _int(component.get("X-TIMELINE-ORDER"))
+            if order:
+                event["order"] = order
+            group = _unescape(str(component.get("X-TIMELINE-GROUP") or "")).strip()
+            if group:
+                event["group"] = group
+            related = [item for item in str(component.get("X-TIMELINE-RELATED") or "").split(",") if item.strip()]
+            if related:
+                event["related"] = [item.strip() for item in related]
             for raw in _as_list(component.get("X-TIMELINE-SOURCE")):
                 item = _json(_unescape(str(raw)))
                 if isinstance(item, dict) and item:
@@ -763,6 +776,14 @@ class _Reading:
                 number += 1
             taken.add(unique)
             event["id"] = unique
+
+
+_LINE_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
+
+
+def _one_line(text: str) -> str:
+    """A value shown on one line (a place name, a tag): line breaks become spaces."""
+    return _LINE_BREAK.sub(" ", text).strip()
 
 
 def _int(value: Any) -> int:
