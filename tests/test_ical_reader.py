@@ -196,7 +196,7 @@ def test_cancelled_events_todos_and_journals_are_skipped_and_reported() -> None:
 
 
 def test_alarms_and_attendees_are_noted() -> None:
-    content, report = read((FIXTURES / "outlook.ics").read_bytes())
+    _, report = read((FIXTURES / "outlook.ics").read_bytes())
     noted = {(e.event, e.field) for e in report.approximated}
     assert {("treaty-review", "attendees"), ("treaty-review", "alarms")} <= noted
 
@@ -240,7 +240,7 @@ def test_fields() -> None:
                        "LOCATION:Pyongyang", "GEO:39.0392;125.7625", "CATEGORIES:treaty,visit",
                        "CATEGORIES:summit", "URL:https://example.org/a", "ATTACH:https://example.org/a.jpg",
                        "ATTACH;ENCODING=BASE64;VALUE=BINARY:AAAA"))
-    content, report = read(data)
+    content, _ = read(data)
     (event,) = content["events"]
     assert event["title"] == "A, b" and event["description"] == "Line\none"
     assert event["location"] == {"name": "Pyongyang", "lat": 39.0392, "lon": 125.7625}
@@ -265,8 +265,9 @@ def test_calendar_fixtures_load(tmp_path: Path) -> None:
 
 
 def test_file_written_by_the_icalendar_library_with_vtimezones(tmp_path: Path) -> None:
-    import icalendar
     from zoneinfo import ZoneInfo
+
+    import icalendar
 
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//library test//EN")
