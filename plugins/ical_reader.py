@@ -150,7 +150,7 @@ def _whole(first: _dt.date, after: _dt.date, precision: str) -> bool:
 class _Problem(Exception):
     """An event that cannot be read: the field and property at fault, and why."""
 
-    def __init__(self, field: str, prop: str | None, message: str) -> None:
+    def __init__(self, field: str, prop: str | int | None, message: str) -> None:
         super().__init__(message)
         self.field, self.prop, self.message = field, prop, message
 
@@ -322,9 +322,10 @@ class _Reading:
         text = " ".join(text.split())
         return text if len(text) < 300 else text[:300] + "..."
 
-    def problem(self, ordinal: int, label: str, field: str, prop: str | None, message: str) -> None:
-        line = self.property_line(ordinal, (prop,) if prop else ("BEGIN",))
-        self.problems.append((line, f"{label}, field {field!r}: {message}"))
+    def problem(self, ordinal: int, label: str, field: str, prop: str | int | None, message: str) -> None:
+        """``prop`` names the property at fault (or is its line, when already known)."""
+        line = prop if isinstance(prop, int) else self.property_line(ordinal, (prop,) if prop else ("BEGIN",))
+        self.problems.append((line, f"{label}, field {field!r}: {message}" if field else f"{label}: {message}"))
 
     def raise_problems(self) -> None:
         (line, first), rest = self.problems[0], self.problems[1:]
@@ -425,8 +426,9 @@ class _Reading:
                 locations: Mapping[str, str], summary: str, own_id: str, label: str) -> dict[str, Any]:
         errors = {name: message for name, message in component.errors}
         for name, message in errors.items():
-            if name is None:
-                raise _Problem("title", None, f"a content line cannot be read: {self._shorten(message)}")
+            if name is None:  # e.g. a continuation line that does not start with a space
+                raise _Problem("", self._line_of_quote(message), "a content line cannot be read (is a long line "
+                               f"folded without the leading space?): {self._shorten(message)}")
         report = self.report
         event: dict[str, Any] = {"title": summary}
         if own_id:
