@@ -87,9 +87,8 @@ def main(argv: list[str] | None = None) -> None:
         probe(*args.probe)
         return
     sys.path.insert(0, str(ROOT))
-    from benchmarks.ical_bench import make_timeline
-
     import timeline
+    from benchmarks.ical_bench import make_timeline
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.ics"

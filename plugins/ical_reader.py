@@ -61,6 +61,15 @@ _APPLE_GEO = re.compile(r"^geo:(-?[0-9]+(?:\.[0-9]+)?),(-?[0-9]+(?:\.[0-9]+)?)",
 _UNESCAPE = re.compile(r"\\(.)", re.S)
 
 
+def _text(value: Any) -> str:
+    """A TEXT property's value: ``icalendar`` unescapes the ones it knows (vText), not the others."""
+    if value is None:
+        return ""
+    if type(value).__name__ == "vText":
+        return str(value)
+    return _unescape(str(value))
+
+
 def _unescape(text: str) -> str:
     """RFC 5545 TEXT unescaping, for the properties ``icalendar`` hands over raw (X- properties)."""
     if "\\" not in text:
@@ -349,8 +358,8 @@ class _Reading:
                 if prop.startswith("X-TIMELINE") and not ours:
                     continue
                 value = calendar.get(prop)
-                if value is not None and _unescape(str(value)).strip():
-                    text = _unescape(str(value)).strip()
+                if value is not None and _text(value).strip():
+                    text = _text(value).strip()
                     if field == "timezone":
                         text = _iana_name(text, self.windows, {}) or text
                     self.header[field] = text
@@ -382,8 +391,8 @@ class _Reading:
     def read_event(self, component: Any, ordinal: int, ours: bool, method: str, calendar_zone: str | None,
                    locations: Mapping[str, str]) -> None:
         uid = str(component.get("UID") or "")
-        summary = _unescape(str(component.get("SUMMARY") or "")).strip()
-        own_id = _unescape(str(component.get("X-TIMELINE-ID") or "")).strip() if ours else ""
+        summary = _text(component.get("SUMMARY")).strip()
+        own_id = _text(component.get("X-TIMELINE-ID")).strip() if ours else ""
         label = own_id or slug(summary) or "event"
         status = str(component.get("STATUS") or "").upper()
         if status == "CANCELLED" or method == "CANCEL":
@@ -438,7 +447,7 @@ class _Reading:
         if start_precision not in _PRECISIONS:
             start_precision = ""
         end_precision = end_precision if end_precision in _PRECISIONS else start_precision
-        own_zone = _unescape(str(component.get("X-TIMELINE-TIMEZONE") or "")).strip() if ours else ""
+        own_zone = _text(component.get("X-TIMELINE-TIMEZONE")).strip() if ours else ""
         zone_hint = own_zone or (str(self.header.get("timezone") or "") if ours else "")
         start_prop = component.get("DTSTART")
         if start_prop is None:
@@ -616,7 +625,7 @@ class _Reading:
     def restore_dates(self, component: Any, dtstart: Any, zone: str | None,
                       label: str) -> tuple[str, str | None, bool] | None:
         """Our own X-TIMELINE-DATE, when it still agrees with DTSTART (the file may have been edited)."""
-        written = _unescape(str(component.get("X-TIMELINE-DATE") or "")).strip()
+        written = _text(component.get("X-TIMELINE-DATE")).strip()
         if not written:
             return None
         try:
@@ -679,17 +688,17 @@ class _Reading:
             order = _int(component.get("X-TIMELINE-ORDER"))
             if order:
                 event["order"] = order
-            group = _unescape(str(component.get("X-TIMELINE-GROUP") or "")).strip()
+            group = _text(component.get("X-TIMELINE-GROUP")).strip()
             if group:
                 event["group"] = group
             related = [item for item in str(component.get("X-TIMELINE-RELATED") or "").split(",") if item.strip()]
             if related:
                 event["related"] = [item.strip() for item in related]
             for raw in _as_list(component.get("X-TIMELINE-SOURCE")):
-                item = _json(_unescape(str(raw)))
+                item = _json(_text(raw))
                 if isinstance(item, dict) and item:
                     sources.append(item)
-            media = _json(_unescape(str(component.get("X-TIMELINE-MEDIA") or ""))) or None
+            media = _json(_text(component.get("X-TIMELINE-MEDIA"))) or None
         if not sources:
             for url in _as_list(component.get("URL")):
                 link = str(url).strip()
