@@ -25,7 +25,7 @@ class JsonReader:
     extensions = (".json",)
     description = "JSON (the canonical form written by --format json)"
 
-    def read(self, data: bytes, source: str) -> Document:
+    def read(self, data: bytes, source: str, *, context: Any = None) -> Document:
         text = decode_text(data)
         duplicated: list[bool] = []
         try:
@@ -40,7 +40,34 @@ class JsonReader:
             raise ReadError(long_integer_message(), line=long_integer_line(text, "json")) from None
         if duplicated:
             raise _duplicate_key_error(text)
+        shape = timelinejs_shape(content)
+        if shape is not None:
+            raise ReadError(
+                f"this is TimelineJS JSON ({shape}), not the timeline data format: "
+                "read it with -I timelinejs (input_format='timelinejs' in Python)",
+                line=1,
+            )
         return Document(content)
+
+
+def timelinejs_shape(content: Any) -> str | None:
+    """What makes parsed JSON look like a TimelineJS document, or ``None``.
+
+    Cheap: only the title and the first few events are looked at.  Neither
+    shape is valid in the data format (``title`` is text there, and events
+    have ``start``, not ``start_date``), so no valid timeline is refused.
+    """
+    if not isinstance(content, dict):
+        return None
+    title = content.get("title")
+    if isinstance(title, dict) and "text" in title:
+        return "a title slide with 'text'"
+    events = content.get("events")
+    if isinstance(events, list):
+        for event in events[:10]:
+            if isinstance(event, dict) and isinstance(event.get("start_date"), dict) and "start" not in event:
+                return "events with 'start_date' objects"
+    return None
 
 
 def _dict_noting_duplicates(duplicated: list[bool]) -> Any:

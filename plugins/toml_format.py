@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import Any
 
 import timeline
 from timeline import Document, ReadError, decode_text
@@ -18,7 +19,7 @@ class TomlReader:
     extensions = (".toml",)
     description = "TOML 1.0 (events as [[events]] tables)"
 
-    def read(self, data: bytes, source: str) -> Document:
+    def read(self, data: bytes, source: str, *, context: Any = None) -> Document:
         if sys.version_info >= (3, 11):
             import tomllib
         else:  # pragma: no cover - Python 3.10
@@ -63,3 +64,10 @@ def _name_the_key(reason: str, text: str, line: int | None) -> str:
 @timeline.hookimpl
 def timeline_readers() -> list[TomlReader]:
     return [TomlReader()]
+
+
+@timeline.hookimpl
+def timeline_exporters() -> list[Any]:
+    from ._toml_writer import TomlExporter
+
+    return [TomlExporter()]

@@ -194,7 +194,7 @@ class YamlReader:
     extensions = (".yaml", ".yml")
     description = "YAML 1.1 (PyYAML, safe loading: no tags, no code)"
 
-    def read(self, data: bytes, source: str) -> Document:
+    def read(self, data: bytes, source: str, *, context: Any = None) -> Document:
         import yaml
 
         text = decode_text(data)
@@ -261,3 +261,10 @@ def _child(node: Any, part: str | int) -> Any:
 @timeline.hookimpl
 def timeline_readers() -> list[YamlReader]:
     return [YamlReader()]
+
+
+@timeline.hookimpl
+def timeline_exporters() -> list[Any]:
+    from ._yaml_writer import YamlExporter
+
+    return [YamlExporter()]

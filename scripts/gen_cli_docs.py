@@ -78,7 +78,11 @@ INTROS = {
         "event, while a consequence of a mistake (a local time in an event whose "
         "zone is unknown, a link to an event that has problems) is not reported "
         "again. `--json` prints the same list as one JSON document on standard "
-        "output, for editors and CI (see below)."
+        "output, for editors and CI (see below). "
+        "`-R NAME=VALUE` gives the reader an option "
+        "(plugin API 1.1; `timeline formats` lists them; an unknown one is a usage "
+        "error, exit status 2), and `--report` prints, for each file, what its "
+        "reader reported skipping or approximating."
     ),
     "export": (
         "Writes the timeline in an output format: `--format`, or the format "

@@ -239,7 +239,8 @@ def test_formats_columns_line_up_with_long_names(runner):
     rows = [line for line in lines if line.startswith("  ") and not line.startswith("      ")]
     starts = {line.index(".") for line in rows if "." in line.split()[1]}
     assert len(rows) >= 7 and len(starts) == 1, rows  # extensions start in one column, however long the name
-    assert any(line.strip().startswith("timelinejs-html  .html, .htm") for line in rows)
+    assert any(line.split()[:3] == ["timelinejs-html", ".html,", ".htm"] for line in rows)
+    assert any(line.split()[:2] == ["timelinejs-sheet", ".csv"] for line in rows)  # the longest name
 
 
 def test_plugins_listing_says_the_plugin_api(runner):

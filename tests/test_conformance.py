@@ -6,6 +6,7 @@ import json
 import re
 import warnings
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -39,6 +40,37 @@ class TestJsonExporter(ExporterConformance):
         parsed = json.loads(data)
         assert [e["id"] for e in parsed.get("events", [])] == list(report.wrote)
         assert [e["id"] for e in parsed.get("events", [])] == [e.id for e in timeline.events]
+        assert [e["title"] for e in parsed.get("events", [])] == [e.title for e in timeline.events]
+
+
+class TestYamlExporter(ExporterConformance):
+    format_name = "yaml"
+
+    def check_output(self, timeline: Timeline, data: bytes) -> None:
+        import yaml
+
+        report = self.current_report
+        assert report is not None and report.reported and not report.skipped and not report.approximated
+        parsed = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        assert [e["id"] for e in parsed.get("events", [])] == list(report.wrote) == [e.id for e in timeline.events]
+        assert [e["title"] for e in parsed.get("events", [])] == [e.title for e in timeline.events]
+        assert data.endswith(b"\n") and b"\r" not in data and b"\t" not in data
+
+
+class TestTomlExporter(ExporterConformance):
+    format_name = "toml"
+
+    def check_output(self, timeline: Timeline, data: bytes) -> None:
+        try:
+            import tomllib
+        except ImportError:  # pragma: no cover - Python 3.10
+            import tomli as tomllib
+
+        report = self.current_report
+        assert report is not None and report.reported and not report.skipped
+        assert {entry.field for entry in report.approximated} <= {"extra"}, "only nulls in extra are lost"
+        parsed = tomllib.loads(data.decode("utf-8"))
+        assert [e["id"] for e in parsed.get("events", [])] == list(report.wrote) == [e.id for e in timeline.events]
         assert [e["title"] for e in parsed.get("events", [])] == [e.title for e in timeline.events]
 
 
@@ -179,6 +211,40 @@ class TestIcalReader(ReaderConformance):
     )
 
 
+class TestTimelineJsReader(ReaderConformance):
+    format_name = "timelinejs"
+    samples = (
+        b'{"title": {"text": {"headline": "T"}}, "events": [{"unique_id": "a", "start_date": {"year": 2024},'
+        b' "text": {"headline": "A", "text": "<p>x <a href=\'https://example.org\'>y</a></p>"}}]}',
+        b'{"events": [{"start_date": {"year": "-44", "month": "3", "day": "15"}, "text": {"headline": "Ides"}}],'
+        b' "eras": [{"start_date": {"year": -50}, "end_date": {"year": -40}, "text": {"headline": "E"}}]}',
+    )
+    garbage = (b'{"events": 5}', b'{"events": [{"start_date": {"year": []}}]}', b'{"title": "x", "events": []}',
+               b'{"events": [{"start_date": {"year": 0}}]}')
+
+
+class TestTimelineJsSheetReader(ReaderConformance):
+    format_name = "timelinejs-sheet"
+    samples = (
+        b"Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,"
+        b"Media Caption,Media Thumbnail,Type,Group,Background\r\n"
+        b",,,,,,,,,Title,<p>Intro</p>,,,,,title,,\r\n"
+        b"1961,7,6,,,,,,,Treaty,\"<p>a, b</p>\",,,,,,Treaties,\r\n"
+        b"1950,,,,1953,,,,,War,,,,,,era,,\r\n",
+        "Year;Headline\r\n-44;Цезарь\r\n".encode("utf-16"),
+    )
+    garbage = (b"Year,Headline\n", b"Year,Headline\n1961\n", b'Year,Headline\n"1961,A\n', b"Year\nabc\n",
+               b"\xff\xfeY\x00")
+class TestMarkwhenReader(ReaderConformance):
+    format_name = "markwhen"
+    samples = (
+        b"title: T\ntimezone: UTC\n#a: blue\n\n# G\n2024-06-19/now: A #a\nid: a\nText.\n## H\n2024: B\n",
+        (Path(__file__).parent / "markwhen" / "corpus" / "basics.mw").read_bytes(),
+    )
+    garbage = (b"2024-13-45: x\n", b"# \n", b": x\n", b"2024: x #a-b\n", b"title: T\n" * 1000 + b"\xff",
+               b"2024: " + b"#a " * 10_000, b"1" * 100_000 + b":", b"2024: x\n" + b"//" * 100_000)
+
+
 # --- the kit itself -------------------------------------------------------------
 
 
@@ -215,7 +281,7 @@ def test_importing_timeline_does_not_import_the_kit():
 
 # --- random timelines: every built-in exporter writes them or refuses with a TimelineError -------
 
-_BUILTIN_EXPORTERS = ("ical", "json", "markdown", "timelinejs", "timelinejs-html")
+_BUILTIN_EXPORTERS = ("ical", "json", "markdown", "timelinejs", "timelinejs-html", "toml", "yaml")
 _texts = st.text(st.characters(codec="utf-8"), max_size=40)
 
 

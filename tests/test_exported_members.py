@@ -44,6 +44,7 @@ PUBLIC_NAMES = [
     "Problem",
     "ReadContext",
     "ReadError",
+    "ReadReport",
     "Reader",
     "Registry",
     "Report",

@@ -200,7 +200,7 @@ def test_merge_takes_header_from_first_file_and_latest_updated(write):
         ("x.yaml", b"title: \xff\xfe bad\n", "not valid UTF-8"),
         ("x.json", b'{"title": "a\x00"}', "NUL"),
         ("x.yaml", b"title: x\n", "'events': is missing"),
-        ("x.csv", b"a,b\n", "cannot tell the input format"),
+        ("x.xlsx", b"a,b\n", "cannot tell the input format"),  # .csv is the TimelineJS sheet
     ],
 )
 def test_file_level_errors(tmp_path, name, content, expected):

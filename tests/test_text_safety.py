@@ -198,7 +198,7 @@ def test_canonical_json_escapes_del_and_c1_and_stays_lossless(indent):
 def test_show_writes_no_control_character(monkeypatch):
     from timeline import cli
 
-    monkeypatch.setattr(cli, "_load", lambda files, input_format: _built_in_code())
+    monkeypatch.setattr(cli, "_load", lambda files, input_format, *rest: _built_in_code())
     result = CliRunner().invoke(cli.cli, ["show"])
     assert result.exit_code == 0, result.output
     assert RAW_CONTROL.findall(result.output.encode()) == []

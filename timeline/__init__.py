@@ -104,6 +104,7 @@ if TYPE_CHECKING:  # pragma: no cover
         ExportContext as ExportContext,
         ExportReport as ExportReport,
         ReadContext as ReadContext,
+        ReadReport as ReadReport,
         Report as Report,
         ReportEntry as ReportEntry,
     )
@@ -142,6 +143,7 @@ __all__ = [
     "Problem",
     "ReadContext",
     "ReadError",
+    "ReadReport",
     "Reader",
     "Registry",
     "Report",
@@ -203,6 +205,7 @@ _EXPORTS = {
     "Problem": "problems",
     "ReadContext": "reporting",
     "ReadError": "errors",
+    "ReadReport": "reporting",
     "Reader": "protocols",
     "Registry": "registry",
     "Report": "reporting",

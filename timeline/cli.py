@@ -86,8 +86,8 @@ def _format_in_args(args: Sequence[str]) -> str | None:
     return None
 
 
-def _option_rows(options: Sequence[Any]) -> list[tuple[str, str]]:
-    """``-O name=<type>`` and what it does, its default, choices and bounds."""
+def _option_rows(options: Sequence[Any], flag: str = "-O") -> list[tuple[str, str]]:
+    """``-O name=<type>`` (or ``-R`` for a reader) and what it does, its default, choices and bounds."""
     rows = []
     for option in options:
         facts = []
@@ -103,7 +103,7 @@ def _option_rows(options: Sequence[Any]) -> list[tuple[str, str]]:
             default = str(option.default).lower() if isinstance(option.default, bool) else str(option.default)
             facts.append(f"default: {default}")
         extra = f" ({'; '.join(facts)})" if facts else ""
-        rows.append((f"-O {option.name}=<{option.type}>", f"{option.help}{extra}"))
+        rows.append((f"{flag} {option.name}=<{option.type}>", f"{option.help}{extra}"))
     return rows
 
 
@@ -152,6 +152,14 @@ def _input_options(func: F) -> F:
         metavar="NAME",
         help="Read the files (or '-', standard input) as this format instead of guessing from the extension.",
     )(func)
+    func = click.option(
+        "--reader-option",
+        "-R",
+        "reader_option_pairs",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="A reader option (repeatable); 'timeline formats' lists each reader's options.",
+    )(func)
     func = click.argument("files", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))(func)
     return func
 
@@ -184,22 +192,34 @@ def _filter_options(func: F) -> F:
     return func
 
 
-def _load(files: Sequence[str], input_format: str | None) -> Timeline:
+def _load(
+    files: Sequence[str],
+    input_format: str | None,
+    reader_option_pairs: Sequence[str] = (),
+    reports: list[Any] | None = None,
+) -> Timeline:
     from .loading import find_default_input, load, load_bytes
+    from .options import parse_option_assignments
 
+    reader_options = parse_option_assignments(reader_option_pairs)
     if input_format is not None:
+        from .loading import resolve_reader_options
         from .registry import default_registry
 
-        default_registry().reader(input_format)  # an unknown -I is a usage error (2), files or stdin alike
+        reader = default_registry().reader(input_format)  # an unknown -I is a usage error (2), files or stdin alike
+        resolve_reader_options([reader], reader_options)  # and so is a bad -R, before anything is read
     if not files:
         paths, label = find_default_input()
         click.echo(f"timeline: reading {label}", err=True)
-        return load(paths, input_format=input_format, show_progress=True)
+        return load(paths, input_format=input_format, reader_options=reader_options, reports=reports,
+                    show_progress=True)
     if "-" in files:
         if len(files) > 1:
             raise click.UsageError("'-' (standard input) cannot be combined with other files")
-        return load_bytes(sys.stdin.buffer.read(), name="<stdin>", input_format=input_format or "yaml")
-    return load(list(files), input_format=input_format, show_progress=True)
+        return load_bytes(sys.stdin.buffer.read(), name="<stdin>", input_format=input_format or "yaml",
+                          reader_options=reader_options, reports=reports)
+    return load(list(files), input_format=input_format, reader_options=reader_options, reports=reports,
+                show_progress=True)
 
 
 def _check_output(output: str, files: Sequence[str]) -> None:
@@ -362,6 +382,7 @@ def cli() -> None:
 def export(
     files: tuple[str, ...],
     input_format: str | None,
+    reader_option_pairs: tuple[str, ...],
     format_name: str | None,
     output: str | None,
     option_pairs: tuple[str, ...],
@@ -399,7 +420,7 @@ def export(
     resolve_options(tuple(exporter.options), options, exporter=exporter.name)  # fail before loading data
     if not to_stdout:
         _check_output(output or "", files)
-    timeline = _filtered(_load(files, input_format), tags, groups, since, until)
+    timeline = _filtered(_load(files, input_format, reader_option_pairs), tags, groups, since, until)
     from .progress import progress_reporting
 
     check = _strict_check if strict else None
@@ -466,25 +487,45 @@ def _strict_check(report: Any) -> None:
     help="Print one JSON document on standard output: every problem, with file, line, event, field, message and hint,"
     " and a summary with counts (for editors and CI).",
 )
+@click.option(
+    "--report",
+    "report_text",
+    is_flag=True,
+    help="Also print, for each file, what its reader reported skipping or approximating, to standard error.",
+)
 @click.pass_context
-def check(ctx: click.Context, files: tuple[str, ...], input_format: str | None, as_json: bool) -> None:
+def check(
+    ctx: click.Context,
+    files: tuple[str, ...],
+    input_format: str | None,
+    reader_option_pairs: tuple[str, ...],
+    as_json: bool,
+    report_text: bool,
+) -> None:
     """Check timeline files and report every problem (exit status 1 if any)."""
-    if not as_json:
-        timeline = _load(files, input_format)
-        count = len(timeline)
-        eras = f", {len(timeline.eras)} era{'s' if len(timeline.eras) != 1 else ''}" if timeline.eras else ""
-        click.echo(f"ok: {timeline.title!r}: {count} event{'s' if count != 1 else ''}{eras}")
-        return
     from .errors import InvalidTimelineError
 
+    reports: list[Any] | None = [] if report_text else None
+    loaded: Timeline | None = None
+    problems: Sequence[Any] = ()
     try:
-        loaded: Timeline | None = _load(files, input_format)
-        problems: Sequence[Any] = ()
+        loaded = _load(files, input_format, reader_option_pairs, reports)
     except InvalidTimelineError as exc:
-        loaded, problems = None, exc.problems
-    click.echo(_check_report(loaded, problems))
-    if problems:
-        ctx.exit(1)
+        if not as_json:
+            raise
+        problems = exc.problems
+    finally:
+        for report in reports or ():
+            click.echo(report.text(), err=True)
+    if as_json:
+        click.echo(_check_report(loaded, problems))
+        if problems:
+            ctx.exit(1)
+        return
+    assert loaded is not None
+    count = len(loaded)
+    eras = f", {len(loaded.eras)} era{'s' if len(loaded.eras) != 1 else ''}" if loaded.eras else ""
+    click.echo(f"ok: {loaded.title!r}: {count} event{'s' if count != 1 else ''}{eras}")
 
 
 def _check_report(timeline: Timeline | None, problems: Sequence[Any]) -> str:
@@ -520,6 +561,7 @@ def _check_report(timeline: Timeline | None, problems: Sequence[Any]) -> str:
 def show(
     files: tuple[str, ...],
     input_format: str | None,
+    reader_option_pairs: tuple[str, ...],
     tags: tuple[str, ...],
     groups: tuple[str, ...],
     since: str | None,
@@ -533,7 +575,7 @@ def show(
         # Data built in code may hold what loading refuses: no control character reaches the terminal.
         return " ".join(replace_controls(text).split())
 
-    timeline = _filtered(_load(files, input_format), tags, groups, since, until)
+    timeline = _filtered(_load(files, input_format, reader_option_pairs), tags, groups, since, until)
     rows = [(human_span(e.start, e.end, ongoing=e.ongoing), e) for e in timeline.events]
     width = min(max((len(date) for date, _ in rows), default=0), 34)
     click.echo(click.style(one_line(timeline.title), bold=True))
@@ -568,9 +610,15 @@ def formats() -> None:
         width = max((len(flag) for flag, _ in options), default=0)
         for flag, text in options:
             click.echo(f"      {flag:<{width}}  {text}")
-    click.echo(click.style("Input formats (--input-format NAME):", bold=True))
+    click.echo(click.style("Input formats (--input-format NAME; options: -R NAME=VALUE):", bold=True))
+    from .loading import reader_options_of
+
     for name, reader in readers.items():
         click.echo(line(name, ", ".join(reader.extensions), reader.description))
+        options = _option_rows(reader_options_of(reader), "-R")
+        width = max((len(flag) for flag, _ in options), default=0)
+        for flag, text in options:
+            click.echo(f"      {flag:<{width}}  {text}")
     click.echo("Details of one format: timeline export --format NAME --help")
 
 
@@ -659,6 +707,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 def preview(
     files: tuple[str, ...],
     input_format: str | None,
+    reader_option_pairs: tuple[str, ...],
     option_pairs: tuple[str, ...],
     print_path: bool,
     tags: tuple[str, ...],
@@ -682,7 +731,7 @@ def preview(
 
     options = parse_option_assignments(option_pairs)
     check_options(options)  # fail before loading data
-    timeline = _filtered(_load(files, input_format), tags, groups, since, until)
+    timeline = _filtered(_load(files, input_format, reader_option_pairs), tags, groups, since, until)
     path = write_page(timeline, options)
     if print_path:
         click.echo(str(path))

@@ -15,9 +15,9 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .errors import InvalidTimelineError, ReadError, TimelineError
 from .fastpath import FastBuilder
@@ -29,7 +29,20 @@ from .registry import Registry, default_registry
 from .schema import ID_PATTERN, FileContents, build_file, check_zone, slugify
 from .validation import PartialEvent, find_problems
 
-__all__ = ["DEFAULT_NAMES", "PathLike", "find_default_input", "load", "load_bytes", "sample", "sample_path"]
+if TYPE_CHECKING:  # pragma: no cover
+    from .reporting import ReadReport
+
+__all__ = [
+    "DEFAULT_NAMES",
+    "PathLike",
+    "find_default_input",
+    "load",
+    "load_bytes",
+    "reader_options_of",
+    "resolve_reader_options",
+    "sample",
+    "sample_path",
+]
 
 PathLike = str | os.PathLike[str]
 
@@ -149,10 +162,64 @@ def input_files(paths: Iterable[PathLike], *, registry: Registry | None = None) 
     return _expand(paths, registry or default_registry())[0]
 
 
-def _read_document(path: Path, data: bytes, reader: Any) -> Document:
-    from .reporting import ReadContext, accepts_context
+def reader_options_of(reader: Any) -> tuple[Any, ...]:
+    """The options a reader declares (plugin API 1.1; a reader without ``options`` declares none)."""
+    declared = getattr(reader, "options", None)
+    return tuple(declared) if declared else ()
 
-    context = ReadContext() if accepts_context(reader.read) else None
+
+def resolve_reader_options(readers: Iterable[Any], given: Mapping[str, object] | None) -> dict[str, dict[str, Any]]:
+    """Each reader's declared options, checked, with defaults filled in, by reader name.
+
+    ``given`` goes to every reader that declares the option.  An option no
+    reader among ``readers`` declares is an :class:`OptionError` (a usage
+    error) naming the reader and listing its options.
+    """
+    from .errors import OptionError
+    from .options import resolve_options
+    from .reporting import accepts_context
+
+    wanted = {str(name).replace("-", "_"): value for name, value in (given or {}).items()}
+    unique = list({reader.name: reader for reader in readers}.values())
+    declared = {reader.name: reader_options_of(reader) for reader in unique}
+    known = {option.name for options in declared.values() for option in options}
+    unknown = [name for name in wanted if name not in known]
+    if unknown and unique:
+        if len(unique) == 1:
+            reader = unique[0]
+            resolve_options(declared[reader.name], wanted, exporter=reader.name, kind="reader")  # raises
+        listed = "; ".join(
+            f"{name}: {', '.join(o.name for o in options) or 'none'}" for name, options in declared.items()
+        )
+        from .suggest import did_you_mean
+
+        hint = did_you_mean(unknown[0], known)
+        raise OptionError(f"no reader of these files has option {unknown[0]!r}{hint}; their options are: {listed}")
+    resolved: dict[str, dict[str, Any]] = {}
+    for reader in unique:
+        names = {option.name for option in declared[reader.name]}
+        mine = {name: value for name, value in wanted.items() if name in names}
+        if mine and not accepts_context(reader.read):
+            raise OptionError(
+                f"reader {reader.name!r} declares options but its read() takes no context (plugin API 1.1), "
+                "so it cannot be given them; tell its author"
+            )
+        resolved[reader.name] = resolve_options(declared[reader.name], mine, exporter=reader.name, kind="reader")
+    return resolved
+
+
+def _read_document(
+    path: Path,
+    data: bytes,
+    reader: Any,
+    options: Mapping[str, Any] | None = None,
+    reports: list[ReadReport] | None = None,
+) -> Document:
+    from .reporting import ReadContext, ReadReport, accepts_context
+
+    if options is None:
+        options = resolve_reader_options([reader], None)[reader.name]
+    context = ReadContext(options=options) if accepts_context(reader.read) else None
     try:
         document = reader.read(data, str(path)) if context is None else reader.read(data, str(path), context=context)
     except ReadError:
@@ -163,7 +230,11 @@ def _read_document(path: Path, data: bytes, reader: Any) -> Document:
         raise ReadError(f"reader {reader.name!r} failed: {type(exc).__name__}: {exc}") from exc
     if not isinstance(document, Document):
         document = Document(document)
-    if context is not None:
+    if reports is not None:
+        reports.append(ReadReport.from_report(
+            context.report if context is not None else None, source=str(path), reader=reader.name, options=options
+        ))
+    elif context is not None:
         _warn_about_read_report(path, reader, context.report.result(format=reader.name, events=0))
     return document
 
@@ -186,12 +257,20 @@ def _is_device(path: Path) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode)
 
 
-def _read_path(path: Path, registry: Registry, input_format: str | None) -> tuple[Document | None, list[Problem]]:
-    source = str(path)
+def _pick_reader(path: Path, registry: Registry, input_format: str | None) -> tuple[Any, list[Problem]]:
     try:
-        reader = registry.reader(input_format) if input_format else registry.reader_for_path(path)
+        return (registry.reader(input_format) if input_format else registry.reader_for_path(path)), []
     except TimelineError as exc:
-        return None, [Problem(str(exc), file=source)]
+        return None, [Problem(str(exc), file=str(path))]
+
+
+def _read_path(
+    path: Path,
+    reader: Any,
+    options: Mapping[str, Any] | None = None,
+    reports: list[ReadReport] | None = None,
+) -> tuple[Document | None, list[Problem]]:
+    source = str(path)
     try:
         if _is_device(path):  # /dev/zero would be read until memory runs out
             return None, [Problem("is a device, not a regular file", file=source)]
@@ -205,7 +284,7 @@ def _read_path(path: Path, registry: Registry, input_format: str | None) -> tupl
     except OSError as exc:
         return None, [Problem(f"cannot be read: {exc.strerror or exc}", file=source)]
     try:
-        return _read_document(path, data, reader), []
+        return _read_document(path, data, reader, options, reports), []
     except ReadError as exc:
         return None, [Problem(exc.message, file=source, line=exc.line)]
 
@@ -330,6 +409,8 @@ def load(
     *,
     registry: Registry | None = None,
     input_format: str | None = None,
+    reader_options: Mapping[str, object] | None = None,
+    reports: list[ReadReport] | None = None,
     progress: Callable[[int, int], None] | None = None,
     show_progress: bool = False,
 ) -> Timeline:
@@ -337,7 +418,12 @@ def load(
 
     Raises :class:`InvalidTimelineError` listing every problem found, with
     file, line, event and field.  ``input_format`` forces a reader instead of
-    choosing by extension.  ``progress(done, total)`` is called now and then
+    choosing by extension.  ``reader_options`` (plugin API 1.1) are given to
+    each reader that declares them, checked like exporter options; one that
+    no reader of the files declares raises :class:`OptionError`.  With a
+    ``reports`` list, one :class:`~timeline.ReadReport` per file read is
+    appended to it, instead of warnings about what readers skipped or
+    approximated.  ``progress(done, total)`` is called now and then
     while each file's events are built.  ``show_progress=True`` (what the
     command line does) draws a progress line on standard error for big
     files, if standard error is a terminal.
@@ -356,11 +442,18 @@ def load(
         line = reporter("loading")
         if line is not None:
             stack.callback(line.close)
+        picked = []
+        for path in files:
+            reader, found = _pick_reader(path, registry, input_format)
+            problems.extend(found)
+            if reader is not None:
+                picked.append((path, reader))
+        resolved = resolve_reader_options([reader for _, reader in picked], reader_options)
         with _paused_gc():
-            for path in files:
+            for path, reader in picked:
                 if line is not None:
                     _note_big_file(line, path)
-                document, found = _read_path(path, registry, input_format)
+                document, found = _read_path(path, reader, resolved[reader.name], reports)
                 problems.extend(found)
                 if document is not None:
                     documents.append((str(path), document))
@@ -401,15 +494,21 @@ def load_bytes(
     name: str = "<stdin>",
     input_format: str = "yaml",
     registry: Registry | None = None,
+    reader_options: Mapping[str, object] | None = None,
+    reports: list[ReadReport] | None = None,
 ) -> Timeline:
-    """Read a timeline from bytes (standard input, a network response, ...)."""
+    """Read a timeline from bytes (standard input, a network response, ...).
+
+    ``reader_options`` and ``reports`` work as in :func:`load`.
+    """
     registry = registry or default_registry()
     reader = registry.reader(input_format)
+    options = resolve_reader_options([reader], reader_options)[reader.name]
     problems: list[Problem] = []
     documents: list[tuple[str, Document]] = []
     with _paused_gc():
         try:
-            documents.append((name, _read_document(Path(name), data, reader)))
+            documents.append((name, _read_document(Path(name), data, reader, options, reports)))
         except ReadError as exc:
             problems.append(Problem(exc.message, file=name, line=exc.line))
         return _build(documents, problems, "timeline")

@@ -1,6 +1,6 @@
-"""Exporter options: declared by the exporter, checked before it runs.
+"""Exporter and reader options: declared by the plugin, checked before it runs.
 
-An exporter lists :class:`Option` objects; the CLI turns ``-O name=value``
+An exporter (or, since plugin API 1.1, a reader) lists :class:`Option` objects; the CLI turns ``-O name=value``
 strings into typed values and the Python API checks keyword arguments, both
 through :func:`resolve_options`, so a plugin's ``write`` only ever sees
 valid, complete options.
@@ -104,8 +104,14 @@ def parse_option_assignments(assignments: Sequence[str]) -> dict[str, str]:
     return parsed
 
 
-def resolve_options(declared: Sequence[Option], given: Mapping[str, Any], *, exporter: str) -> dict[str, Any]:
-    """Every declared option with its checked value, defaults filled in."""
+def resolve_options(
+    declared: Sequence[Option], given: Mapping[str, Any], *, exporter: str, kind: str = "format"
+) -> dict[str, Any]:
+    """Every declared option with its checked value, defaults filled in.
+
+    ``exporter`` names the plugin in messages and ``kind`` says what it is:
+    ``"format"`` for an exporter, ``"reader"`` for a reader's options.
+    """
     by_name = {option.name: option for option in declared}
     resolved = {option.name: option.default for option in declared}
     for name, value in given.items():
@@ -113,9 +119,9 @@ def resolve_options(declared: Sequence[Option], given: Mapping[str, Any], *, exp
         option = by_name.get(key)
         if option is None:
             if not by_name:
-                raise OptionError(f"format {exporter!r} takes no options (got {name!r})")
+                raise OptionError(f"{kind} {exporter!r} takes no options (got {name!r})")
             hint = did_you_mean(key, by_name)
             known = ", ".join(sorted(by_name))
-            raise OptionError(f"format {exporter!r} has no option {name!r}{hint}; its options are: {known}")
+            raise OptionError(f"{kind} {exporter!r} has no option {name!r}{hint}; its options are: {known}")
         resolved[key] = option.convert(value)
     return resolved

@@ -445,9 +445,7 @@ class Registry:
             return table[name]
         except KeyError:
             known = ", ".join(table) or "none installed"
-            raise UnknownFormatError(
-                f"unknown {kind} {name!r}{did_you_mean(name, table)}; available: {known}"
-            ) from None
+            raise UnknownFormatError(f"unknown {kind} {name!r}{_suggestion(name, table)}; available: {known}") from None
 
     def reader_for_path(self, path: str | os.PathLike[str]) -> Reader:
         """The reader claiming ``path``'s extension (``x.yaml`` -> yaml)."""
@@ -469,6 +467,25 @@ class Registry:
         raise UnknownFormatError(
             f"cannot tell the {kind} of {os.fspath(path)!r} from its extension ({shown}); name it with {flag}"
         )
+
+
+def _suggestion(name: str, table: Mapping[str, Any]) -> str:
+    """What an unknown format name probably meant: a format declaring it as an alias, one claiming
+    it as an extension (``csv`` -> the reader of ``.csv`` files), or the closest name."""
+    wanted = name.strip().lower()
+    for found, item in table.items():
+        aliases = getattr(item, "aliases", None) or ()
+        if not isinstance(aliases, str) and wanted in (str(alias).lower() for alias in aliases):
+            return f" (did you mean {found!r}?)"
+    extension = wanted if wanted.startswith(".") else f".{wanted}"
+    claiming = [
+        found for found, item in table.items()
+        if extension in (str(ext).lower() for ext in getattr(item, "extensions", ()) or ())
+    ]
+    if claiming:
+        shown = " or ".join(repr(found) for found in claiming)
+        return f" (did you mean {shown}, for {extension} files?)"
+    return did_you_mean(name, table)
 
 
 _default: Registry | None = None

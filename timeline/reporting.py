@@ -31,6 +31,7 @@ __all__ = [
     "ExportContext",
     "ExportReport",
     "ReadContext",
+    "ReadReport",
     "Report",
     "ReportEntry",
     "accepts_context",
@@ -136,8 +137,10 @@ class ExportContext:
 class ReadContext:
     """What the host tells a reader besides the bytes (plugin API 1.1).
 
-    ``options`` holds reader settings (none are defined yet; later
-    releases add, e.g., a zone for floating times); ``report`` is where the
+    ``options`` holds the reader's settings: every option the reader
+    declares (``options = (timeline.Option(...), ...)`` on the reader),
+    checked, with defaults filled in (``-R NAME=VALUE`` on the command line,
+    ``reader_options=`` in :func:`timeline.load`).  ``report`` is where the
     reader says which events it skipped or approximated (``report.wrote``
     is not needed from a reader).
     """
@@ -236,6 +239,74 @@ class ExportReport:
                 lines.append("  nothing skipped or approximated")
         lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
+
+
+@attrs.frozen
+class ReadReport:
+    """What a reader reported about one file (plugin API 1.1): ``timeline check --report``.
+
+    ``reported`` is false for a reader that does not accept a context (a
+    1.0 plugin), which cannot say what it left out.  ``options`` are the
+    reader options it was given, defaults filled in.
+    """
+
+    source: str
+    reader: str
+    reported: bool
+    skipped: tuple[ReportEntry, ...] = ()
+    approximated_by: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    options: Mapping[str, object] = attrs.field(factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_report(
+        cls, report: Report | None, *, source: str, reader: str, options: Mapping[str, object] | None = None
+    ) -> ReadReport:
+        """The frozen report of a reader's :class:`Report` (``None``: the reader takes no context)."""
+        if report is None:
+            note = (f"the {reader!r} reader does not accept a context (plugin API 1.0): "
+                    "it cannot report what it skipped or approximated")
+            return cls(source, reader, False, options=dict(options or {}), notes=(note,))
+        result = report.result(format=reader, events=0, reported=True)
+        return cls(source, reader, True, result.skipped, result.approximated_by, dict(options or {}))
+
+    @property
+    def approximated(self) -> tuple[ReportEntry, ...]:
+        """Every approximated field, one :class:`ReportEntry` each."""
+        return tuple(ReportEntry(event, how, field) for field, how, ids in self.approximated_by for event in ids)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "reader": self.reader,
+            "reported": self.reported,
+            "options": dict(self.options),
+            "skipped": [entry.as_dict() for entry in self.skipped],
+            "approximated": [entry.as_dict() for entry in self.approximated],
+            "notes": list(self.notes),
+        }
+
+    def text(self) -> str:
+        """Every skipped event and approximated field, one per line."""
+        lines = [f"report of reading {self.source} (reader {self.reader}):"]
+        if self.options:
+            shown = ", ".join(f"{name}={_option_text(value)}" for name, value in self.options.items())
+            lines.append(f"  options: {shown}")
+        if self.reported:
+            if self.skipped:
+                lines.append(f"  skipped {len(self.skipped)}:")
+                lines += [f"    {entry.event}: {entry.reason}" for entry in self.skipped]
+            if self.approximated:
+                lines.append(f"  approximated {_plural(len(self.approximated), 'field')}:")
+                lines += [f"    {entry.event} {entry.field}: {entry.reason}" for entry in self.approximated]
+            if not self.skipped and not self.approximated:
+                lines.append("  nothing skipped or approximated")
+        lines += [f"  note: {note}" for note in self.notes]
+        return "\n".join(lines)
+
+
+def _option_text(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else "(none)" if value is None else str(value)
 
 
 _accepts: dict[int, tuple[object, bool]] = {}

@@ -138,6 +138,29 @@ class _Wrapper:
         return [self.exporter]
 
 
+def check_declared_options(declared: Any) -> None:
+    """Fail unless ``declared`` is a sequence of well-formed :class:`~timeline.Option` (exporters and readers)."""
+    assert not isinstance(declared, (str, bytes)), "options must be a sequence of timeline.Option"
+    options = tuple(declared)
+    for option in options:
+        assert isinstance(option, Option), f"{option!r} is not a timeline.Option"
+    names = [option.name for option in options]
+    assert len(set(names)) == len(names), f"option names repeat: {names}"
+    for option in options:
+        assert re.fullmatch(OPTION_NAME_PATTERN, option.name), (
+            f"option name {option.name!r} must be lowercase words joined by '_'"
+        )
+        assert option.help.strip() and "\n" not in option.help, f"option {option.name!r} needs one line of help"
+        for label, value in [("default", option.default), *(("choice", c) for c in option.choices)]:
+            if value is None and label == "default":
+                continue  # no default: the exporter sees None
+            try:
+                assert option.convert(value) == value
+            except (OptionError, AssertionError):
+                pytest.fail(f"the {label} {value!r} of option {option.name!r} fails the option's own checks")
+    assert isinstance(resolve_options(options, {}, exporter="x"), dict)
+
+
 class ExporterConformance:
     """Base class of an exporter's conformance tests; subclass it as ``TestSomething``.
 
@@ -336,26 +359,7 @@ class ExporterConformance:
         assert callable(getattr(exporter, "write", None)), "an exporter needs a write(timeline, stream, options)"
 
     def test_options_are_valid(self) -> None:
-        declared = self.get_exporter().options
-        assert not isinstance(declared, (str, bytes)), "options must be a sequence of timeline.Option"
-        options = tuple(declared)
-        for option in options:
-            assert isinstance(option, Option), f"{option!r} is not a timeline.Option"
-        names = [option.name for option in options]
-        assert len(set(names)) == len(names), f"option names repeat: {names}"
-        for option in options:
-            assert re.fullmatch(OPTION_NAME_PATTERN, option.name), (
-                f"option name {option.name!r} must be lowercase words joined by '_'"
-            )
-            assert option.help.strip() and "\n" not in option.help, f"option {option.name!r} needs one line of help"
-            for label, value in [("default", option.default), *(("choice", c) for c in option.choices)]:
-                if value is None and label == "default":
-                    continue  # no default: the exporter sees None
-                try:
-                    assert option.convert(value) == value
-                except (OptionError, AssertionError):
-                    pytest.fail(f"the {label} {value!r} of option {option.name!r} fails the option's own checks")
-        assert isinstance(resolve_options(options, {}, exporter="x"), dict)
+        check_declared_options(self.get_exporter().options)
 
     # -- behaviour on the corpus -------------------------------------------
     @pytest.mark.parametrize("case", _CASES)

@@ -145,6 +145,21 @@ class ReaderConformance:
             tl = load_bytes(sample, name="sample", input_format=self.get_reader().name, registry=self.registry())
             assert isinstance(tl, Timeline)
 
+    def test_options_are_valid(self) -> None:
+        """Declared reader options (plugin API 1.1) are well formed, and ``read`` accepts the context holding them."""
+        from ..reporting import accepts_context
+        from .exporters import check_declared_options
+
+        reader = self.get_reader()
+        declared = getattr(reader, "options", None)
+        if declared is None:
+            return  # optional for readers: none declared
+        check_declared_options(declared)
+        if tuple(declared):
+            assert accepts_context(reader.read), (
+                "a reader declaring options must accept a keyword-only context: read(data, source, *, context=None)"
+            )
+
     @pytest.mark.parametrize("index", range(len(GARBAGE)))
     def test_garbage_gives_read_error(self, index: int) -> None:
         self.read(GARBAGE[index])
