@@ -584,7 +584,8 @@ class _Reading:
             return self.local(value, zone), zone
         if tzinfo is None:  # floating: the calendar's zone, else refused (see check_floating)
             if calendar_zone is None:
-                self.floating.append((ordinal, label))
+                if field == "start":  # one mention per event
+                    self.floating.append((ordinal, label))
                 return _time_text(value, precision), None
             return self.local(value.replace(tzinfo=None), calendar_zone, precision), calendar_zone
         key = getattr(tzinfo, "key", None)

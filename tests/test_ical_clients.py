@@ -231,16 +231,8 @@ def _read_quietly(path: Path, **kwargs: object) -> Timeline:
 
 
 def _read_with_zone(path: Path, zone: str) -> Timeline:
-    """Read with the reader option ``timezone`` (the same as ``-R timezone=...``)."""
-    from timeline import Document, ReadContext
-
-    reader = timeline.Registry().readers()["ical"]
-    document: Document = reader.read(path.read_bytes(), str(path), context=ReadContext(options={"timezone": zone}))
-    converted = path.with_suffix(".json")
-    import json
-
-    converted.write_text(json.dumps(document.content), encoding="utf-8")
-    return _read_quietly(converted)
+    """Read with the reader option ``timezone`` (``-R timezone=...`` on the command line)."""
+    return _read_quietly(path, reader_options={"timezone": zone})
 
 
 def test_reader_reads_calcurse_export(tmp_path: Path) -> None:

@@ -411,3 +411,14 @@ def test_reading_imports_icalendar_only_when_a_file_is_read() -> None:
             "assert 'icalendar' not in sys.modules; print('ok')")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_the_timezone_option_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "floating.ics"
+    path.write_bytes(ics(*vevent("UID:a", "SUMMARY:Lunch", "DTSTART:20240619T120000")))
+    command = [sys.executable, "-m", "timeline", "check", str(path)]
+    refused = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1 and "event 'lunch', field 'start': a floating time" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    accepted = subprocess.run([*command, "-R", "timezone=Asia/Seoul"], capture_output=True, text=True, timeout=60)
+    assert accepted.returncode == 0, accepted.stderr
