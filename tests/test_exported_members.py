@@ -23,11 +23,13 @@ INIT = ROOT / "timeline" / "__init__.py"
 
 PUBLIC_NAMES = [
     "PLUGIN_API_VERSION",
+    "ArgumentTypeError",
     "Date",
     "DateError",
     "Document",
     "Era",
     "Event",
+    "EventNotFoundError",
     "ExportContext",
     "ExportError",
     "ExportReport",

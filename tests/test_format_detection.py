@@ -16,10 +16,10 @@ from timeline.registry import Registry
 
 
 class SheetReader:
-    """A stand-in for a spreadsheet reader: claims .csv, and the alias 'spreadsheet'."""
+    """A stand-in spreadsheet reader: claims .tsv and the alias 'spreadsheet' (the built-in sheet reader has .csv)."""
 
     name = "sheet-events"
-    extensions = (".csv",)
+    extensions = (".tsv",)
     aliases = ("spreadsheet",)
     description = "CSV rows"
 
@@ -47,15 +47,20 @@ def registry() -> Iterator[Registry]:
 
 def test_unknown_input_format_suggests_the_reader_of_that_extension(registry):
     with pytest.raises(timeline.UnknownFormatError) as caught:
-        registry.reader("csv")
-    assert "unknown input format 'csv' (did you mean 'sheet-events', for .csv files?)" in str(caught.value)
-    with pytest.raises(timeline.UnknownFormatError, match=r"did you mean 'sheet-events', for \.csv files"):
-        registry.reader(".CSV")
+        registry.reader("tsv")
+    assert "unknown input format 'tsv' (did you mean 'sheet-events', for .tsv files?)" in str(caught.value)
+    with pytest.raises(timeline.UnknownFormatError, match=r"did you mean 'sheet-events', for \.tsv files"):
+        registry.reader(".TSV")
 
 
 def test_unknown_input_format_suggests_a_declared_alias(registry):
     with pytest.raises(timeline.UnknownFormatError, match="did you mean 'sheet-events'"):
         registry.reader("spreadsheet")
+
+
+def test_minus_i_csv_suggests_the_built_in_sheet_reader():
+    with pytest.raises(timeline.UnknownFormatError, match=r"did you mean 'timelinejs-sheet', for \.csv files"):
+        Registry().reader("csv")
 
 
 def test_unknown_output_format_suggests_by_extension_too():
@@ -66,7 +71,7 @@ def test_unknown_output_format_suggests_by_extension_too():
 
 
 def test_cli_from_cannot_tell_to_the_right_reader(runner, tmp_path):
-    sheet = tmp_path / "sheet.csv"
+    sheet = tmp_path / "sheet.tsv"
     sheet.write_text("id,start\n", encoding="utf-8")
     result = runner.invoke(cli, ["check", str(sheet)])
     assert result.exit_code == 1 and "name it with --input-format" in result.stderr
@@ -75,11 +80,11 @@ def test_cli_from_cannot_tell_to_the_right_reader(runner, tmp_path):
     saved = registry_module._default
     registry_module._default = found
     try:
-        result = runner.invoke(cli, ["check", str(sheet), "-I", "csv"])
+        result = runner.invoke(cli, ["check", str(sheet), "-I", "tsv"])
     finally:
         registry_module._default = saved
     assert result.exit_code == 2
-    assert "unknown input format 'csv' (did you mean 'sheet-events', for .csv files?)" in result.stderr
+    assert "unknown input format 'tsv' (did you mean 'sheet-events', for .tsv files?)" in result.stderr
 
 
 TIMELINEJS_TITLE = {"title": {"text": {"headline": "A story"}}, "events": []}

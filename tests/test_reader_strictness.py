@@ -171,3 +171,10 @@ def test_big_but_writable_integers_in_extra_still_export():
     text = 'title = "t"\n[[events]]\nid = "a"\ntitle = "A"\nstart = "2024"\nextra = {n = 0x' + "F" * 1000 + "}\n"
     story = timeline.load_bytes(text.encode(), name="t.toml", input_format="toml")
     assert json.loads(timeline.export(story, "json"))["events"][0]["extra"]["n"] == int("F" * 1000, 16)
+
+
+@pytest.mark.parametrize("field", ["tags", "related"])
+def test_a_single_blank_string_is_not_a_list_of_one_item(field):
+    """Found by the loader fuzz: `tags: ""` loaded as one blank tag, which the JSON export could not read back."""
+    problem = only(json.dumps({"title": "t", "events": [{**EVENT, field: " "}]}), "json")
+    assert problem.field == field and "non-empty text" in problem.message

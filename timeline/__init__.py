@@ -40,7 +40,9 @@ if TYPE_CHECKING:  # pragma: no cover
         decode_text as decode_text,
     )
     from .errors import (
+        ArgumentTypeError as ArgumentTypeError,
         DateError as DateError,
+        EventNotFoundError as EventNotFoundError,
         ExportError as ExportError,
         InvalidTimelineError as InvalidTimelineError,
         OptionError as OptionError,
@@ -122,11 +124,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "PLUGIN_API_VERSION",
+    "ArgumentTypeError",
     "Date",
     "DateError",
     "Document",
     "Era",
     "Event",
+    "EventNotFoundError",
     "ExportContext",
     "ExportError",
     "ExportReport",
@@ -183,11 +187,13 @@ __all__ = [
 
 # name -> module that defines it (what __getattr__ imports); the test pins it to __all__ and the imports above
 _EXPORTS = {
+    "ArgumentTypeError": "errors",
     "Date": "dates",
     "DateError": "errors",
     "Document": "protocols",
     "Era": "model",
     "Event": "model",
+    "EventNotFoundError": "errors",
     "ExportContext": "reporting",
     "ExportError": "errors",
     "ExportReport": "reporting",

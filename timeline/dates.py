@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .errors import DateError
+from .errors import ArgumentTypeError, DateError, wrong_type
 
 if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime, tzinfo
@@ -116,8 +116,26 @@ class Date:
     def parse(cls, text: str) -> Date:
         """Parse EDTF text; :class:`DateError` says what is wrong with it."""
         if not isinstance(text, str):
-            raise TypeError(f"Date.parse() needs a str, not {type(text).__name__}")
+            raise wrong_type("Date.parse(text)", "a str such as '2024-06-19'", text)
         return _parse(text)
+
+    def __str__(self) -> str:
+        """The EDTF text, as :meth:`isoformat` (``repr`` shows the fields)."""
+        return self.isoformat()
+
+    # Dates are not ordered by ``<``: is 1961 before or after 1961-07-06?  It
+    # covers it.  Sorting needs a key, and the one timelines use is sort_key().
+    def __lt__(self, other: object) -> bool:
+        return _unordered(self, other, "<")
+
+    def __le__(self, other: object) -> bool:
+        return _unordered(self, other, "<=")
+
+    def __gt__(self, other: object) -> bool:
+        return _unordered(self, other, ">")
+
+    def __ge__(self, other: object) -> bool:
+        return _unordered(self, other, ">=")
 
     @property
     def precision(self) -> Precision:
@@ -177,6 +195,8 @@ class Date:
         2016), so the offset depends on the date.  In a repeated hour the
         earlier instant is chosen; a time the clocks skipped is an error.
         """
+        if type(zone) is not str and not isinstance(zone, str):
+            raise wrong_type("Date.in_zone(zone)", "an IANA zone name (a str) such as 'Asia/Pyongyang'", zone)
         if self.hour is None or self.offset is not None:
             return self
         try:
@@ -244,6 +264,17 @@ class Date:
         hour, rest = divmod(seconds, 3600)
         minute, second = divmod(rest, 60)
         return (year, month, day, hour, minute, second)
+
+
+def _unordered(date: Date, other: object, op: str) -> bool:
+    if not isinstance(other, Date):
+        return NotImplemented  # type: ignore[no-any-return]
+    raise ArgumentTypeError(
+        f"Date objects cannot be compared with {op} (here {date.isoformat()} and {other.isoformat()}):"
+        " a date covers a period at its precision, so dates have no single order;"
+        " use date.sort_key() for the order timelines sort by (coarse before fine),"
+        " or date.first_day() / date.last_day() for the calendar days it covers"
+    )
 
 
 def _offset_text(minutes: int) -> str:

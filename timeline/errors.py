@@ -9,9 +9,11 @@ from it too, so ``except ValueError`` keeps working for a ``DateError``::
     ├── DateError (ValueError)             a date string that is not a valid date
     ├── InvalidTimelineError (ValueError)  data problems, all of them, in .problems
     ├── ReadError (ValueError)             a reader could not parse a file
+    ├── EventNotFoundError (KeyError)      Timeline.get() (or an edit) names an id no event has
     ├── UsageError                         exit status 2: the call itself is wrong
     │   ├── UnknownFormatError (LookupError)
-    │   └── OptionError (ValueError)       an exporter option that is unknown or badly typed
+    │   ├── OptionError (ValueError)       an exporter option that is unknown or badly typed
+    │   └── ArgumentTypeError (TypeError)  a Python call given an argument of the wrong type
     ├── ExportError                        an exporter failed while writing
     └── PluginError                        a plugin could not be loaded or clashes with another
 
@@ -29,14 +31,16 @@ The warnings, not exceptions, live here too::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from .problems import Problem
 
 __all__ = [
+    "ArgumentTypeError",
     "DateError",
+    "EventNotFoundError",
     "ExportError",
     "InvalidTimelineError",
     "OptionError",
@@ -95,6 +99,28 @@ class InvalidTimelineError(TimelineError, ValueError):
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
 
 
+class EventNotFoundError(TimelineError, KeyError):
+    """No event has this id; ``event_id`` is it, ``suggestions`` the ids most like it.
+
+    A :class:`KeyError`, so ``except KeyError`` keeps working, and like one
+    ``args[0]`` is the missing id; ``str()`` is a sentence, not the quoted key.
+    """
+
+    def __init__(self, event_id: str, known: Iterable[str] = (), *, timeline_id: str | None = None) -> None:
+        from .suggest import close_matches
+
+        self.event_id = event_id
+        self.suggestions = close_matches(event_id, known) if isinstance(event_id, str) else ()
+        where = f" in timeline {timeline_id!r}" if timeline_id else ""
+        message = f"no event has the id {event_id!r}{where}"
+        if self.suggestions:
+            shown = [repr(s) for s in self.suggestions]
+            listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+            message += f" (did you mean {listed}?)"
+        super().__init__(message)
+        self.args = (event_id,)  # what KeyError callers read; pickling rebuilds from it
+
+
 class UsageError(TimelineError):
     """The call is wrong rather than the data (exit status 2)."""
 
@@ -107,6 +133,15 @@ class UnknownFormatError(UsageError, LookupError):
 
 class OptionError(UsageError, ValueError):
     """An exporter option that is unknown, badly typed or out of range."""
+
+
+class ArgumentTypeError(UsageError, TypeError):
+    """A function, method or constructor of the Python API was given an argument of the wrong type.
+
+    The message names the argument and what it should be.  Also raised when
+    two :class:`~timeline.Date` objects are compared with ``<``: dates of
+    different precisions have no single order, see ``Date.sort_key()``.
+    """
 
 
 class ExportError(TimelineError):
@@ -128,3 +163,13 @@ class PluginDeprecationWarning(PluginWarning):
     :class:`DeprecationWarning` (hidden by default), because the person who
     sees it is usually a user who must tell the plugin's author.
     """
+
+
+def wrong_type(what: str, expected: str, value: object, hint: str | None = None) -> ArgumentTypeError:
+    """The :class:`ArgumentTypeError` for ``value`` given as ``what`` where ``expected`` was wanted."""
+    got = "None" if value is None else type(value).__name__
+    if isinstance(value, (str, bytes)):
+        shown = repr(value)
+        got += f" {shown[:40] + '...' if len(shown) > 43 else shown}"
+    message = f"{what} must be {expected}, not {got}"
+    return ArgumentTypeError(f"{message}; {hint}" if hint else message)

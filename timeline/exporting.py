@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import ExportError, TimelineError
+from .errors import ArgumentTypeError, ExportError, TimelineError, wrong_type
 from .model import Timeline
 from .options import resolve_options
 from .problems import shorten
@@ -80,6 +80,9 @@ def run_exporter(
             exporter.write(timeline, stream, options, context=ExportContext(report=report, locale=locale))
         else:
             exporter.write(timeline, stream, options)
+    except ArgumentTypeError as exc:  # the plugin called the API wrongly: say whose call it was
+        origin = plugin_origin(exporter, registry)
+        raise ExportError(f"the {exporter.name!r} exporter ({origin}) failed: {_first_line(exc)}") from exc
     except (TimelineError, BrokenPipeError, KeyboardInterrupt):
         raise
     except OSError as exc:
@@ -95,6 +98,30 @@ def run_exporter(
     )
     return report.result(format=exporter.name, events=len(timeline), reported=with_context and (
         report.used or len(timeline) == 0), notes=notes)
+
+
+def _check_export_arguments(timeline: Any, format: Any, dest: Any, registry: Any, options: Any) -> None:
+    """Wrong types are the caller's mistake: say so here, before a plugin gets the blame."""
+    if not isinstance(timeline, Timeline):
+        hint = "load one with timeline.load(path)" if isinstance(timeline, (str, os.PathLike)) else None
+        raise wrong_type("export(timeline)", "a timeline.Timeline", timeline, hint)
+    if format is not None and not isinstance(format, str):
+        raise wrong_type("export(format)", "a format name (str) such as 'markdown'", format)
+    if registry is not None and not isinstance(registry, Registry):
+        raise wrong_type("export(registry=...)", "a timeline.Registry or None", registry)
+    if options is not None and not isinstance(options, Mapping):
+        raise wrong_type("export_with_report(options=...)", "a mapping of option names to values", options)
+    if dest is None or isinstance(dest, (str, os.PathLike)):
+        return
+    expected = "None (to get bytes), a path, or a binary stream"
+    if isinstance(dest, io.TextIOBase):
+        raise wrong_type("export(dest)", expected, dest,
+                         "exporters write bytes: pass the stream's binary buffer (sys.stdout.buffer), "
+                         "a file opened with 'wb', or io.BytesIO()")
+    if isinstance(dest, bytes):
+        raise wrong_type("export(dest)", expected, dest, "decode a bytes path with os.fsdecode()")
+    if not callable(getattr(dest, "write", None)):
+        raise wrong_type("export(dest)", expected, dest)
 
 
 def export(
@@ -141,10 +168,11 @@ def export_with_report(
     is replaced; if it raises, the earlier file stays untouched (the CLI's
     ``--strict``).
     """
+    _check_export_arguments(timeline, format, dest, registry, options)
     registry = registry or default_registry()
     if format is None:
         if dest is None or not isinstance(dest, (str, os.PathLike)):
-            raise TypeError("export() needs a format unless dest is a path with a known extension")
+            raise ArgumentTypeError("export() needs a format unless dest is a path with a known extension")
         exporter = registry.exporter_for_path(dest)
     else:
         exporter = registry.exporter(format)

@@ -63,7 +63,7 @@ def _texts(value: Any) -> tuple[str, ...] | None:
     if value is None:
         return ()
     if type(value) is str:
-        return (value,)
+        return (value,) if value.strip() else None
     if type(value) is not list:
         return None
     for item in value:

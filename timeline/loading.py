@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import InvalidTimelineError, ReadError, TimelineError
+from .errors import ArgumentTypeError, InvalidTimelineError, ReadError, TimelineError, wrong_type
 from .fastpath import FastBuilder
 from .model import Event, Timeline
 from .problems import Problem
@@ -224,6 +224,8 @@ def _read_document(
         document = reader.read(data, str(path)) if context is None else reader.read(data, str(path), context=context)
     except ReadError:
         raise
+    except ArgumentTypeError as exc:  # the reader called the API wrongly: its fault, not the file's
+        raise ReadError(f"reader {reader.name!r} failed: {type(exc).__name__}: {exc}") from exc
     except TimelineError:
         raise
     except Exception as exc:  # a third-party reader must not crash the run
@@ -428,9 +430,9 @@ def load(
     command line does) draws a progress line on standard error for big
     files, if standard error is a terminal.
     """
+    paths = _check_paths(paths)
+    _check_common(registry, input_format, "load")
     registry = registry or default_registry()
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
     files, missing = _expand(paths, registry)
     if not files:
         raise InvalidTimelineError(missing or [Problem("no timeline files given")])
@@ -458,6 +460,30 @@ def load(
                 if document is not None:
                     documents.append((str(path), document))
             return _build(documents, problems, slugify(files[0].stem), progress, line)
+
+
+def _check_paths(paths: Any) -> list[PathLike]:
+    """``paths`` as a list, or an :class:`ArgumentTypeError` naming what is wrong."""
+    expected = "a path (str or pathlib.Path) or a list of paths"
+    if isinstance(paths, (str, os.PathLike)):
+        return [paths]
+    if isinstance(paths, (bytes, bytearray)):
+        raise wrong_type("load(paths)", expected, paths,
+                         "decode a bytes path with os.fsdecode(), or use timeline.load_bytes(data) for file contents")
+    if not isinstance(paths, (list, tuple, Iterable)):
+        raise wrong_type("load(paths)", expected, paths)
+    items = list(paths)
+    for item in items:
+        if not isinstance(item, (str, os.PathLike)):
+            raise wrong_type("each of load(paths)", "a path (str or pathlib.Path)", item)
+    return items
+
+
+def _check_common(registry: Any, input_format: Any, function: str) -> None:
+    if registry is not None and not isinstance(registry, Registry):
+        raise wrong_type(f"{function}(registry=...)", "a timeline.Registry or None", registry)
+    if input_format is not None and not isinstance(input_format, str):
+        raise wrong_type(f"{function}(input_format=...)", "a format name (str) such as 'yaml'", input_format)
 
 
 @contextlib.contextmanager
@@ -501,6 +527,15 @@ def load_bytes(
 
     ``reader_options`` and ``reports`` work as in :func:`load`.
     """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        hint = None
+        if isinstance(data, str):
+            hint = "encode text first (data.encode('utf-8')), or use timeline.load(path) for a file"
+        raise wrong_type("load_bytes(data)", "bytes", data, hint)
+    if not isinstance(name, str):
+        raise wrong_type("load_bytes(name=...)", "a str", name)
+    _check_common(registry, input_format, "load_bytes")
+    data = bytes(data)
     registry = registry or default_registry()
     reader = registry.reader(input_format)
     options = resolve_reader_options([reader], reader_options)[reader.name]

@@ -160,6 +160,9 @@ class _Builder:
         if value is None:
             return ()
         if isinstance(value, str):
+            if not value.strip():
+                self.problem(rel, "expected non-empty text, got blank text")
+                return ()
             checked = self.clean(value, rel)
             return () if checked is None else (checked,)
         if not isinstance(value, list):
@@ -376,7 +379,7 @@ def _partial(
     related_raw = raw.get("related")
     related: tuple[str | None, ...] = ()
     if isinstance(related_raw, str):
-        related = (related_raw if control_problem(related_raw) is None else None,)
+        related = (related_raw if related_raw.strip() and control_problem(related_raw) is None else None,)
     elif isinstance(related_raw, list):
         related = tuple(
             item if isinstance(item, str) and item.strip() and control_problem(item) is None else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["closest", "did_you_mean"]
+__all__ = ["close_matches", "closest", "did_you_mean"]
 
 _MAX_FUZZY = 5000
 
@@ -27,3 +27,19 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """``" (did you mean 'x'?)"`` or an empty string, ready to append to a message."""
     match = closest(word, candidates)
     return f" (did you mean {match!r}?)" if match else ""
+
+
+def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> tuple[str, ...]:
+    """Up to ``n`` candidates most like ``word``, best first (a case-insensitive match alone if there is one)."""
+    options = sorted(set(candidates))
+    exact = [c for c in options if c.lower() == word.lower()]
+    if exact:
+        return tuple(exact[:n])
+    if len(options) > _MAX_FUZZY:
+        return ()
+    import difflib
+
+    lowered: dict[str, str] = {}
+    for option in options:
+        lowered.setdefault(option.lower(), option)
+    return tuple(lowered[m] for m in difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.6))
