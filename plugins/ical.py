@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import json
 import re
 import warnings
 from collections.abc import Mapping
 from typing import IO, Any
 from urllib.parse import quote
+
+import attrs
 
 import timeline
 from timeline import (
@@ -419,7 +422,10 @@ class _Writer:
             "METHOD:PUBLISH",
             f"NAME:{title}",
             f"X-WR-CALNAME:{title}",
+            f"X-TIMELINE-ID:{tl.id}",  # read back by our reader (plugins/ical_reader.py)
         ]
+        if tl.timezone:
+            lines.append(f"X-TIMELINE-TIMEZONE:{tl.timezone}")
         if tl.description:
             text = text_value(markdown_to_text(tl.description).strip("\n"))
             lines += [f"DESCRIPTION:{text}", f"X-WR-CALDESC:{text}"]
@@ -455,8 +461,30 @@ class _Writer:
                 out.append(_location_line(location.name))
             if location.lat is not None and location.lon is not None:
                 tail = f"GEO:{_geo_number(location.lat)};{_geo_number(location.lon)}\r\n" + tail
+        out.append(self._own_lines(event))
         out.append(tail.encode("ascii"))
         return _unmarked(b"".join(out))
+
+    def _own_lines(self, event: Event) -> bytes:
+        """The X-TIMELINE-* properties our reader restores the event from (calendar apps ignore them)."""
+        zone = event.timezone or event.start.zone or self.timeline.timezone
+        lines = [f"X-TIMELINE-ID:{event.id}\r\nX-TIMELINE-DATE:{_edtf(event, zone)}\r\n".encode("ascii")]
+        own = event.timezone or (zone if zone != self.timeline.timezone else None)
+        if own:  # the event's own zone, or the one its times were resolved in when not the timeline's
+            lines.append(f"X-TIMELINE-TIMEZONE:{own}\r\n".encode("ascii"))
+        if event.order:
+            lines.append(f"X-TIMELINE-ORDER:{event.order}\r\n".encode("ascii"))
+        if event.group is not None:
+            lines.append(_folded(b"X-TIMELINE-GROUP:" + _escaped(event.group, False)))
+        if event.related:  # ids are slugs: no escaping needed
+            lines.append(_folded(b"X-TIMELINE-RELATED:" + ",".join(event.related).encode("ascii")))
+        for source in event.sources:
+            lines.append(_json_line(b"X-TIMELINE-SOURCE:", _source_data(source, zone)))
+        media = event.media
+        if media is not None:
+            data = {key: value for key in ("url", "caption", "credit") if (value := getattr(media, key)) is not None}
+            lines.append(_json_line(b"X-TIMELINE-MEDIA:", data))
+        return b"".join(lines)
 
     def report_approximations(self, event: Event, report: Report) -> None:
         """Tell ``report`` which fields of a written VEVENT are not as the data has them."""
@@ -557,6 +585,35 @@ class _Writer:
         return "\n\n".join(parts)
 
 
+def _date_text(date: Date, zone: str | None) -> str:
+    """EDTF for ``date``: a local time resolved in ``zone`` without its offset, any other with it."""
+    if date.zone is not None and date.zone != zone:
+        return attrs.evolve(date, zone=None).isoformat()
+    return date.isoformat()
+
+
+def _edtf(event: Event, zone: str | None) -> str:
+    """The event's dates as the data has them (X-TIMELINE-DATE): ``start``, ``start/end`` or ``start/..``."""
+    text = _date_text(event.start, zone)
+    if event.ongoing:
+        return text + "/.."
+    if event.end is not None:
+        return f"{text}/{_date_text(event.end, zone)}"
+    return text
+
+
+def _source_data(source: Source, zone: str | None) -> dict[str, str]:
+    out = {key: value for key in ("title", "publisher", "url") if (value := getattr(source, key)) is not None}
+    if source.date is not None:
+        out["date"] = _date_text(source.date, zone)
+    return out
+
+
+def _json_line(name: bytes, data: Mapping[str, str]) -> bytes:
+    """An X- property whose TEXT value is JSON (ASCII, so nothing but escaping to do), folded and marked."""
+    return _folded(name + _escaped(json.dumps(data, ensure_ascii=True, separators=(",", ":")), False))
+
+
 def _undated_message(format_name: str, ids: list[str]) -> str:
     """The one warning for ongoing items that no ``updated`` or SOURCE_DATE_EPOCH dates "as of"."""
     count = len(ids)
@@ -571,3 +628,10 @@ def _undated_message(format_name: str, ids: list[str]) -> str:
 @timeline.hookimpl
 def timeline_exporters() -> list[IcalExporter]:
     return [IcalExporter()]
+
+
+@timeline.hookimpl
+def timeline_readers() -> list[Any]:
+    from .ical_reader import IcalReader  # no icalendar import until a file is read
+
+    return [IcalReader()]

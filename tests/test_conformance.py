@@ -188,6 +188,29 @@ class TestTomlReader(ReaderConformance):
     samples = (b'id = "t"\ntitle = "T"\n[[events]]\nid = "a"\ntitle = "A"\nstart = "2024"\n',)
 
 
+class TestIcalReader(ReaderConformance):
+    format_name = "ical"
+    samples = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:a@t\r\n"
+        b"DTSTART;VALUE=DATE:20240619\r\nSUMMARY:A\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:b@t\r\n"
+        b"DTSTART;TZID=Asia/Seoul:20240619T022200\r\nDTEND;TZID=Asia/Seoul:20240619T032200\r\n"
+        b"SUMMARY:B\\, with a comma\r\nCATEGORIES:x,y\r\nGEO:39.0;125.7\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        b"BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VTODO\nUID:t\nSUMMARY:T\nEND:VTODO\nEND:VCALENDAR\n",
+    )
+    garbage = (
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VCALENDAR\r\n",
+        b"BEGIN:VCALENDAR\r\n" + b"BEGIN:X\r\n" * 5_000,
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2024\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;TZID=Nowhere:20240101T000000\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n",
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20240101T000000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20240101\r\nGEO:x\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n",
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20240101T000000Z\r\nDURATION:-PT1H\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n",
+    )
+
+
 class TestTimelineJsReader(ReaderConformance):
     format_name = "timelinejs"
     samples = (

@@ -194,3 +194,126 @@ def test_calcurse_shows_the_local_time_in_the_viewers_zone(tmp_path: Path, zone:
         stored = (data_dir / "apts").read_text(encoding="utf-8")
         # "<start> -> <end>", then ">hash" of the description (a note), then "|summary"
         assert re.fullmatch(rf"{re.escape(want)} -> {re.escape(want)}(?:>[0-9a-f]+)? \|E\n", stored), stored
+
+
+# --- the reader, on files these programs write themselves ------------------------------------------
+
+_FOREIGN = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//clients//EN
+BEGIN:VEVENT
+UID:day@test
+DTSTART;VALUE=DATE:20240619
+SUMMARY:Summit day
+END:VEVENT
+BEGIN:VEVENT
+UID:landing@test
+DTSTART:20240618T172200Z
+DTEND:20240618T182200Z
+SUMMARY:Putin lands
+DESCRIPTION:On the tarmac
+END:VEVENT
+BEGIN:VEVENT
+UID:weekly@test
+DTSTART:20240101T010000Z
+DTEND:20240101T020000Z
+RRULE:FREQ=WEEKLY;COUNT=3
+SUMMARY:Weekly call
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def _read_quietly(path: Path, **kwargs: object) -> Timeline:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return timeline.load(path, **kwargs)  # type: ignore[arg-type]
+
+
+def _read_with_zone(path: Path, zone: str) -> Timeline:
+    """Read with the reader option ``timezone`` (``-R timezone=...`` on the command line)."""
+    return _read_quietly(path, reader_options={"timezone": zone})
+
+
+def test_reader_reads_calcurse_export(tmp_path: Path) -> None:
+    """calcurse stores what it imports, and ``--export`` writes it back: floating local times, no UIDs."""
+    calcurse = program("calcurse")
+    source = tmp_path / "in.ics"
+    source.write_text(_FOREIGN.replace("\n", "\r\n"), encoding="utf-8")
+    data_dir = tmp_path / "calcurse"
+    env = {**_env(tmp_path), "TZ": "Asia/Seoul"}
+    result = subprocess.run([*calcurse, "-D", str(data_dir), "-i", str(source)], capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    result = subprocess.run([*calcurse, "-D", str(data_dir), "--export"], capture_output=True, text=True, env=env,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    exported = tmp_path / "calcurse-export.ics"
+    exported.write_text(result.stdout, encoding="utf-8")
+    assert "PRODID:-//calcurse//" in result.stdout and "UID:" not in result.stdout
+    # floating times, and nothing says in which zone: refused, naming the events
+    from timeline import InvalidTimelineError
+
+    with pytest.raises(InvalidTimelineError) as caught:
+        _read_quietly(exported)
+    assert "'putin-lands'" in str(caught.value) and "timezone" in str(caught.value)
+    tl = _read_with_zone(exported, "Asia/Seoul")
+    by_title = {e.title: e for e in tl.events}
+    assert set(by_title) == {"Summit day", "Putin lands", "Weekly call"}
+    assert by_title["Summit day"].start == Date(2024, 6, 19)
+    landing = by_title["Putin lands"]
+    assert landing.start.zone == "Asia/Seoul" and landing.start.utc_fields() == (2024, 6, 18, 17, 22, 0)
+    assert landing.end is not None and landing.end.utc_fields() == (2024, 6, 18, 18, 22, 0)
+    assert landing.description == "On the tarmac"
+    assert by_title["Weekly call"].start.utc_fields() == (2024, 1, 1, 1, 0, 0)  # the first occurrence
+
+
+def test_reader_reads_khal_storage(tmp_path: Path) -> None:
+    """khal writes one .ics per event into its vdir (with a VTIMEZONE for local times): read the folder."""
+    khal = program("khal")
+    vdir = tmp_path / "vdir"
+    vdir.mkdir()
+    config = tmp_path / "khal.conf"
+    config.write_text(textwrap.dedent(f"""
+        [calendars]
+        [[history]]
+        path = {vdir}
+        type = calendar
+
+        [locale]
+        timeformat = %H:%M
+        dateformat = %Y-%m-%d
+        longdateformat = %Y-%m-%d
+        datetimeformat = %Y-%m-%d %H:%M
+        longdatetimeformat = %Y-%m-%d %H:%M
+        default_timezone = Europe/Moscow
+        local_timezone = Europe/Moscow
+
+        [sqlite]
+        path = {tmp_path / "khal.db"}
+    """), encoding="utf-8")
+    env = _env(tmp_path)
+    base = [*khal, "-v", "WARNING", "-c", str(config)]
+    for args in (["new", "-a", "history", "2024-06-13", "11:00", "13:00", "Lavrov visits Pyongyang"],
+                 ["new", "-a", "history", "1961-07-06", "Treaty signed"],
+                 ["new", "-a", "history", "2024-06-19", "2024-06-21", "State visit"]):
+        result = subprocess.run([*base, *args], capture_output=True, text=True, env=env, timeout=300)
+        assert result.returncode == 0, result.stderr
+    source = tmp_path / "in.ics"
+    source.write_text(_FOREIGN.replace("\n", "\r\n"), encoding="utf-8")
+    result = subprocess.run([*base, "import", "--batch", "-a", "history", str(source)], capture_output=True,
+                            text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    files = sorted(vdir.glob("*.ics"))
+    assert len(files) == 6
+    assert any(b"BEGIN:VTIMEZONE" in f.read_bytes() for f in files)
+    tl = _read_quietly(vdir)
+    by_title = {e.title: e for e in tl.events}
+    assert set(by_title) == {"Lavrov visits Pyongyang", "Treaty signed", "State visit", "Summit day", "Putin lands",
+                             "Weekly call"}
+    lavrov = by_title["Lavrov visits Pyongyang"]
+    assert lavrov.start.zone == "Europe/Moscow" and lavrov.start.utc_fields() == (2024, 6, 13, 8, 0, 0)
+    assert by_title["Treaty signed"].start == Date(1961, 7, 6)
+    visit = by_title["State visit"]
+    assert (visit.start, visit.end) == (Date(2024, 6, 19), Date(2024, 6, 21))
+    assert by_title["Putin lands"].start.utc_fields() == (2024, 6, 18, 17, 22, 0)
