@@ -283,6 +283,9 @@ def test_a_source_needs_a_title_or_a_url(source):
 # validate() applies the rules load() applies
 
 
+T = Timeline  # short, for the table below
+
+
 def _event(**fields: Any) -> Event:
     return Event(**{"id": "a", "title": "A", "start": Date(2024), **fields})
 
@@ -290,36 +293,36 @@ def _event(**fields: Any) -> Event:
 @pytest.mark.parametrize(
     "build, who, field, message",
     [
-        (lambda: Timeline(id="t", title="T", events=[_event(id="Bad Id")]), "event 'Bad Id'", "id", "is not a valid id"),
-        (lambda: Timeline(id="../../x", title="T"), "timeline", "id", "'../../x' is not a valid id"),
-        (lambda: Timeline(id="t", title="T", events=[_event(title=None)]), "event 'a'", "title", "is required"),
-        (lambda: Timeline(id="t", title="", events=[]), "timeline", "title", "must not be empty"),
+        (lambda: T(id="t", title="T", events=[_event(id="Bad Id")]), "event 'Bad Id'", "id", "is not a valid id"),
+        (lambda: T(id="../../x", title="T"), "timeline", "id", "'../../x' is not a valid id"),
+        (lambda: T(id="t", title="T", events=[_event(title=None)]), "event 'a'", "title", "is required"),
+        (lambda: T(id="t", title="", events=[]), "timeline", "title", "must not be empty"),
         (
-            lambda: Timeline(id="t", title="T", events=[_event(start=Date(2024, 6, 19, 10, 0))]),
+            lambda: T(id="t", title="T", events=[_event(start=Date(2024, 6, 19, 10, 0))]),
             "event 'a'",
             "start",
             "'2024-06-19T10:00' has a time of day but no zone",
         ),
         (
-            lambda: Timeline(id="t", title="T", events=[_event(sources=[Source(date=Date(2024, 1, 1, 9, 0), url="https://x.org")])]),
+            lambda: T(id="t", title="T", events=[_event(sources=[Source(date=Date(2024, 1, 1, 9, 0), url="https://x.org")])]),
             "event 'a'",
             "sources[0].date",
             "has a time of day but no zone",
         ),
-        (lambda: Timeline(id="t", title="T", events=[_event(sources=[Source()])]), "event 'a'", "sources[0]", "needs a title"),
-        (lambda: Timeline(id="t", title="T", events=[_event(title="\ud800")]), "event 'a'", "title", "lone surrogate"),
-        (lambda: Timeline(id="t", title="T", events=[_event(tags=("",))]), "event 'a'", "tags[0]", "must not be empty"),
-        (lambda: Timeline(id="t", title="T", events=[_event(timezone="Mars/Base")]), "event 'a'", "timezone", "Mars/Base"),
-        (lambda: Timeline(id="t", title="T", events=[_event(order=True)]), "event 'a'", "order", "got true/false"),
-        (lambda: Timeline(id="t", title="T", events=[_event(media=Media(url=None))]), "event 'a'", "media.url", "is required"),
+        (lambda: T(id="t", title="T", events=[_event(sources=[Source()])]), "event 'a'", "sources[0]", "needs a title"),
+        (lambda: T(id="t", title="T", events=[_event(title="\ud800")]), "event 'a'", "title", "lone surrogate"),
+        (lambda: T(id="t", title="T", events=[_event(tags=("",))]), "event 'a'", "tags[0]", "must not be empty"),
+        (lambda: T(id="t", title="T", events=[_event(timezone="Mars/Base")]), "event 'a'", "timezone", "Mars/Base"),
+        (lambda: T(id="t", title="T", events=[_event(order=True)]), "event 'a'", "order", "got true/false"),
+        (lambda: T(id="t", title="T", events=[_event(media=Media(url=None))]), "event 'a'", "media.url", "is required"),
         (
-            lambda: Timeline(id="t", title="T", events=[_event(end=Date(2025), ongoing=True)]),
+            lambda: T(id="t", title="T", events=[_event(end=Date(2025), ongoing=True)]),
             "event 'a'",
             "end",
             "an ongoing event has no end date",
         ),
-        (lambda: Timeline(id="t", title="T", events=[_event(description=None)]), "event 'a'", "description", "expected text"),
-        (lambda: Timeline(id="t", title="T", updated=Date(2024, 1, 1, 9, 0)), "timeline", "updated", "no zone"),
+        (lambda: T(id="t", title="T", events=[_event(description=None)]), "event 'a'", "description", "expected text"),
+        (lambda: T(id="t", title="T", updated=Date(2024, 1, 1, 9, 0)), "timeline", "updated", "no zone"),
     ],
 )
 def test_validate_applies_the_rules_load_applies(build, who, field, message):
