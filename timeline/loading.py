@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from ._builder import ID_PATTERN, FileContents, build_file, check_zone, slugify
 from .errors import ArgumentTypeError, InvalidTimelineError, ReadError, TimelineError, wrong_type
 from .fastpath import FastBuilder
 from .model import Event, Timeline
@@ -26,7 +27,6 @@ from .problems import Problem
 from .progress import THRESHOLD, Progress, progress_reporting, reporter
 from .protocols import Document
 from .registry import Registry, default_registry
-from .schema import ID_PATTERN, FileContents, build_file, check_zone, slugify
 from .validation import PartialEvent, find_problems
 
 if TYPE_CHECKING:  # pragma: no cover
