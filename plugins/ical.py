@@ -281,12 +281,6 @@ _URL_SAFE = ":/?#[]@!$&'()*+=%~"
 _PLAIN_URI = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 
 
-def uri_value(url: str | None) -> str | None:
-    """A URL fit for a URI value: http(s)/mailto only, anything unusual percent-encoded."""
-    target = safe_url(url)
-    return None if target is None else _uri(target)
-
-
 def _uri(target: str) -> str:
     """A URL :func:`safe_url` accepted, as a URI value."""
     if _PLAIN_URI.fullmatch(target):  # the usual case: nothing to encode

@@ -494,24 +494,6 @@ def _title_slide(timeline: Timeline) -> dict[str, Any]:
     }
 
 
-def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
-    """The whole TimelineJS configuration object, keys in a fixed order.
-
-    The exporters write the same object piece by piece (:func:`_write_data`),
-    so memory stays flat however many events there are.
-    """
-    _warn_about_size(timeline)
-    updated = timeline_as_of(timeline)
-    _warn_about_undated(timeline, updated)
-    eras = [era_object(era, updated) for era in timeline.eras]
-    return {
-        "scale": _scale(timeline, eras),
-        "title": _title_slide(timeline),
-        "events": [event_slide(event, updated) for event in iter_events(timeline)],
-        "eras": eras,
-    }
-
-
 def _write_data(
     timeline: Timeline,
     write: Callable[[str], None],
@@ -519,7 +501,7 @@ def _write_data(
     pad: str,
     report: Report | None = None,
 ) -> None:
-    """Write :func:`timelinejs_data` as JSON, one slide at a time.
+    """Write the whole TimelineJS configuration object (keys in a fixed order) as JSON, one slide at a time.
 
     ``dump(value, depth)`` renders a value nested ``depth`` levels deep and
     ``pad`` is one level of indentation ("" for compact output), so the text

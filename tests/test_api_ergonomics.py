@@ -316,7 +316,7 @@ def test_a_plugin_calling_the_api_wrongly_is_still_blamed() -> None:
     registry = timeline.Registry(entry_points=False)
     registry.register(Plugin(), name="sloppy-plugin")
     story = Timeline(id="t", title="T")
-    with pytest.raises(timeline.ExportError, match=r"the 'sloppy' exporter \(plugin 'sloppy-plugin'\) failed: "
+    with pytest.raises(timeline.ExportError, match=r"the 'sloppy' exporter from plugin 'sloppy-plugin' failed: "
                                                      r"ArgumentTypeError: Date.parse\(text\) must be a str"):
         timeline.export(story, "sloppy", registry=registry)
 

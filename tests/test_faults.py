@@ -137,7 +137,7 @@ def test_exporter_raising_half_way_keeps_the_previous_file(kit_env, tmp_path):
     result = run(["export", SAMPLE, "-f", "lines", "-O", "fail_after=5", "-o", str(out)], env=kit_env)
     assert result.returncode == 1, result.stderr
     assert result.stderr == (
-        "timeline: error: the 'lines' exporter (plugin 'lines', package timeline-fault-kit) failed: "
+        "timeline: error: the 'lines' exporter from plugin 'lines' (package timeline-fault-kit) failed: "
         "RuntimeError: boom half-way\n"
     )
     assert out.read_bytes() == KEEP
@@ -156,7 +156,7 @@ def test_exporter_raising_on_standard_output_exits_1(kit_env):
     result = run(["export", SAMPLE, "-f", "lines", "-O", "fail_after=3"], env=kit_env)
     assert result.returncode == 1
     assert result.stdout == "".join(f"{e.id}\n" for e in list(timeline.sample())[:3])
-    assert "plugin 'lines', package timeline-fault-kit" in result.stderr and "Traceback" not in result.stderr
+    assert "plugin 'lines' (package timeline-fault-kit)" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_working_plugin_writes_the_file(kit_env, tmp_path):

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import timeline
 from timeline import InvalidTimelineError
-from timeline.schema import EVENT_FIELDS, TIMELINE_FIELDS
+from timeline._builder import EVENT_FIELDS, TIMELINE_FIELDS
 
 KEYS = st.sampled_from([*EVENT_FIELDS, *TIMELINE_FIELDS, "lat", "lon", "name", "url", "sorces", "x"])
 SCALARS = st.one_of(

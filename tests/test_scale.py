@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 import timeline
 from benchmarks import generate
+from timeline._builder import ID_PATTERN, _build_event, _Context, build_file, check_zone
 from timeline.fastpath import FastBuilder
 from timeline.protocols import Document
-from timeline.schema import ID_PATTERN, _build_event, _Context, build_file, check_zone
 
 
 def fast_builder() -> FastBuilder:

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 import timeline
 from timeline import Date, Era, Event, InvalidTimelineError, Location, Media, Source, Timeline
+from timeline._builder import ID_PATTERN, check_zone
 from timeline.fastpath import FastBuilder
 from timeline.markup import escape_markdown, markdown_to_html, markdown_to_markdown, markdown_to_text
-from timeline.schema import ID_PATTERN, check_zone
 
 # A terminal hyperlink, a window title, colour, a C1 CSI, DEL, NEL, NUL, BEL.
 HOSTILE = "\x1b]8;;https://evil.example\x07here\x1b]8;;\x07 \x1b]0;pwned\x07 \x1b[31m \x9b2J \x7f \x85 \x00 \x07"

@@ -14,6 +14,12 @@ Type checkers see every public name through the explicit re-exports
 ``__getattr__`` imports a name's module on first use.  ``__all__`` is a
 literal list, so it reads the same to people, type checkers and
 ``tests/test_exported_members.py``, which pins it.
+
+Only ``__all__`` is API.  The submodules are internal, whether or not their
+names start with an underscore (new and renamed ones do; see
+``timeline/README.md`` and ``docs/design.md``), except the documented paths
+``timeline.testing``, ``timeline.plugins``, ``timeline.events``,
+``timeline.hookspecs.hookspec`` and ``timeline.pluginapi.deprecated_hook``.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ._calendar import MONTH_NAMES, format_offset, human_year
 from .errors import ArgumentTypeError, DateError, wrong_type
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -389,8 +390,6 @@ def _diagnose_long_year(core: str) -> str:
 
 def _diagnose_parts(match: re.Match[str], marks: str) -> str | None:
     """The first specific problem in a date-shaped string, if any."""
-    from .display import MONTH_NAMES, human_year
-
     sign, year_s, month_s, day_s, sep, hour_s, minute_s, second_s, frac, offset_s = match.groups()
     if len(year_s) != 4:
         return _YEAR_DIGITS
@@ -564,8 +563,6 @@ def _offset_at(zone: str, year: int, month: int, day: int, hour: int, minute: in
 
 
 def _gap_reason(tz: tzinfo, zone: str, local: datetime, year: int) -> str:
-    from .display import MONTH_NAMES, format_offset, human_year
-
     def minutes(fold: int) -> int:
         delta = local.replace(tzinfo=tz, fold=fold).utcoffset()
         return 0 if delta is None else int(delta.total_seconds()) // 60

@@ -7,40 +7,12 @@ time without a known offset is shown without one.
 
 from __future__ import annotations
 
+from ._calendar import MONTH_NAMES, format_offset, human_year
 from .dates import Date, Precision
 
 __all__ = ["MONTH_NAMES", "format_offset", "human_date", "human_span", "human_year"]
 
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 _DASH = "\u2013"  # en dash
-
-
-def human_year(year: int) -> str:
-    """An astronomical year as people write it: 0 is "1 BCE", -43 is "44 BCE"."""
-    return str(year) if year > 0 else f"{1 - year} BCE"
-
-
-def format_offset(minutes: int) -> str:
-    """A UTC offset in minutes as "UTC+9", "UTC+8:30", "UTC-5" or "UTC"."""
-    if minutes == 0:
-        return "UTC"
-    sign = "+" if minutes > 0 else "-"
-    hours, mins = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}:{mins:02d}" if mins else f"UTC{sign}{hours}"
 
 
 def human_date(date: Date) -> str:

@@ -173,3 +173,9 @@ def wrong_type(what: str, expected: str, value: object, hint: str | None = None)
         got += f" {shown[:40] + '...' if len(shown) > 43 else shown}"
     message = f"{what} must be {expected}, not {got}"
     return ArgumentTypeError(f"{message}; {hint}" if hint else message)
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``TypeName: first line of the message``: how a plugin's exception is quoted in a message."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__

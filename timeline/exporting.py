@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import ArgumentTypeError, ExportError, TimelineError, wrong_type
+from .errors import ArgumentTypeError, ExportError, TimelineError, describe_exception, wrong_type
 from .model import Timeline
 from .options import resolve_options
 from .problems import shorten
@@ -28,14 +28,8 @@ def plugin_origin(exporter: Any, registry: Registry | None = None) -> str:
             infos = registry.plugins()
         for info in infos:
             if exporter.name in info.exporters:
-                package = f", package {info.package}" if info.package else ""
-                return f"plugin {info.name!r}{package}"
+                return info.describe()
     return f"module {type(exporter).__module__}"
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 def _write_failure(exc: OSError, dest: str | os.PathLike[str]) -> str:
@@ -82,7 +76,7 @@ def run_exporter(
             exporter.write(timeline, stream, options)
     except ArgumentTypeError as exc:  # the plugin called the API wrongly: say whose call it was
         origin = plugin_origin(exporter, registry)
-        raise ExportError(f"the {exporter.name!r} exporter ({origin}) failed: {_first_line(exc)}") from exc
+        raise ExportError(f"the {exporter.name!r} exporter from {origin} failed: {describe_exception(exc)}") from exc
     except (TimelineError, BrokenPipeError, KeyboardInterrupt):
         raise
     except OSError as exc:
@@ -91,7 +85,7 @@ def run_exporter(
         ) from exc
     except Exception as exc:
         origin = plugin_origin(exporter, registry)
-        raise ExportError(f"the {exporter.name!r} exporter ({origin}) failed: {_first_line(exc)}") from exc
+        raise ExportError(f"the {exporter.name!r} exporter from {origin} failed: {describe_exception(exc)}") from exc
     notes = () if with_context else (
         f"the {exporter.name!r} exporter does not accept a context (plugin API 1.0): "
         f"it does not report what it kept and ignores the locale {locale!r}",

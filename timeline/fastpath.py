@@ -1,7 +1,7 @@
 """Building well-formed events quickly, and sharing their repeated values.
 
 Large timelines are almost all well-formed, and the careful builder in
-:mod:`timeline.schema` spends most of its time preparing for problems that
+:mod:`timeline._builder` spends most of its time preparing for problems that
 are not there.  :class:`FastBuilder` checks the types as it goes and gives up
 (returns ``None``) at the first thing it does not expect; the careful path
 then builds the same event, or reports exactly what is wrong.  Giving up is
@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
+from ._schema import EVENT_FIELDS, LOCATION_FIELDS, MEDIA_FIELDS, SOURCE_FIELDS
 from .dates import Date, parse_span
 from .errors import DateError
-from .fields import EVENT_FIELDS, LOCATION_FIELDS, MEDIA_FIELDS, SOURCE_FIELDS
 from .model import Event, Location, Media, Source
 from .text import CONTROL_RE, MULTILINE_CONTROL_RE
 from .validation import MAX_ORDER, MIN_ORDER, interval_problem, is_plain_data

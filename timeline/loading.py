@@ -14,11 +14,11 @@ import gc
 import os
 import re
 import stat
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
+from ._builder import ID_PATTERN, FileContents, build_file, check_zone, slugify
 from .errors import ArgumentTypeError, InvalidTimelineError, ReadError, TimelineError, wrong_type
 from .fastpath import FastBuilder
 from .model import Event, Timeline
@@ -26,7 +26,6 @@ from .problems import Problem
 from .progress import THRESHOLD, Progress, progress_reporting, reporter
 from .protocols import Document
 from .registry import Registry, default_registry
-from .schema import ID_PATTERN, FileContents, build_file, check_zone, slugify
 from .validation import PartialEvent, find_problems
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -222,8 +221,6 @@ def _read_document(
     context = ReadContext(options=options) if accepts_context(reader.read) else None
     try:
         document = reader.read(data, str(path)) if context is None else reader.read(data, str(path), context=context)
-    except ReadError:
-        raise
     except ArgumentTypeError as exc:  # the reader called the API wrongly: its fault, not the file's
         raise ReadError(f"reader {reader.name!r} failed: {type(exc).__name__}: {exc}") from exc
     except TimelineError:
@@ -547,9 +544,3 @@ def load_bytes(
         except ReadError as exc:
             problems.append(Problem(exc.message, file=name, line=exc.line))
         return _build(documents, problems, "timeline")
-
-
-def read_stream(stream: IO[bytes] | None = None, **kwargs: Any) -> Timeline:
-    """Like :func:`load_bytes`, reading a binary stream (default: standard input)."""
-    stream = stream if stream is not None else sys.stdin.buffer
-    return load_bytes(stream.read(), **kwargs)

@@ -1,6 +1,6 @@
 """Rules on single values, shared by every checker.
 
-The careful builder (:mod:`timeline.schema`), the fast path
+The careful builder (:mod:`timeline._builder`), the fast path
 (:mod:`timeline.fastpath`) and :func:`timeline.validate` ask the same
 functions, so a file that loads and a timeline built in code that
 validates obey one rule set.  Each function returns why a value is wrong

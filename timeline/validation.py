@@ -2,7 +2,7 @@
 
 :func:`timeline.load` applies them to what it reads; call :func:`validate`
 yourself on a timeline built in code.  Type and syntax errors are caught
-earlier, while reading (:mod:`timeline.schema`).
+earlier, while reading (:mod:`timeline._builder`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""Turning plain data (what a reader returns) into model objects.
+"""The careful builder: plain data (what a reader returns) into model objects.
 
-This is where the data format's field names and types are enforced.  It
+Internal.  This is where the data format's field names and types are enforced.  It
 never stops at the first mistake: every problem is collected with the file,
 line, event and field it concerns, so one run of ``timeline check`` shows
 them all.  Rules that span several fields or events (end before start,
-dangling ``related`` ids, ...) live in :mod:`timeline.validation`.
+dangling ``related`` ids, ...) live in :mod:`timeline.validation`; the field
+lists themselves in :mod:`timeline._schema`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,7 @@ from typing import Any
 
 import attrs
 
-from .dates import Date, parse_span
-from .errors import DateError
-from .fastpath import FastBuilder
-from .fields import (
+from ._schema import (
     ERA_FIELDS,
     EVENT_FIELDS,
     LOCATION_FIELDS,
@@ -27,6 +25,9 @@ from .fields import (
     SOURCE_FIELDS,
     TIMELINE_FIELDS,
 )
+from .dates import Date, parse_span
+from .errors import DateError
+from .fastpath import FastBuilder
 from .model import Era, Event, Location, Media, Source
 from .problems import Problem
 from .protocols import Document, Path

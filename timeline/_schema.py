@@ -1,7 +1,8 @@
-"""The fields of each object in a timeline file, in documented order.
+"""The schema of a timeline file: the fields of each object, in documented order.
 
-One list serves the careful schema (unknown-key problems, did-you-mean)
-and the fast path (a key outside these sends an event the careful way).
+One list serves the careful builder (:mod:`timeline._builder`: unknown-key
+problems, did-you-mean) and the fast path (a key outside these sends an
+event the careful way).  Internal: ``docs/data-format.md`` is the reference.
 """
 
 __all__ = [
