@@ -309,7 +309,7 @@ def test_bom_is_accepted_not_malformed(tmp_path):
     path.write_bytes(b"\xef\xbb\xbftitle: With a BOM\nevents: [{id: a, title: A, start: '2020'}]\n")
     result = run_timeline(["check", path.name], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "ok: 'With a BOM': 1 events\n"
+    assert result.stdout == "ok: 'With a BOM': 1 event\n"
 
 
 def test_standard_input_reports_stdin(tmp_path):
@@ -339,7 +339,7 @@ def test_unknown_input_format_is_a_usage_error_with_files_or_stdin(tmp_path, std
         timeout=HANG_GUARD,
     )
     assert result.returncode == 2, result.stderr
-    assert "unknown input format 'yml' (did you mean 'yaml'?)" in result.stderr
+    assert "unknown input format 'yml' (did you mean 'yaml', for .yml files?)" in result.stderr
 
 
 # --- the same rules for a timeline built in code ---------------------------------------
