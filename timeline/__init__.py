@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
         ReadError as ReadError,
         TimelineError as TimelineError,
         UnknownFormatError as UnknownFormatError,
+        UnknownLocaleError as UnknownLocaleError,
         UsageError as UsageError,
     )
     from .exporting import (
@@ -66,6 +67,10 @@ if TYPE_CHECKING:  # pragma: no cover
         load_bytes as load_bytes,
         sample as sample,
         sample_path as sample_path,
+    )
+    from .locales import (
+        human_duration as human_duration,
+        resolve_locale as resolve_locale,
     )
     from .markup import (
         escape_markdown as escape_markdown,
@@ -156,6 +161,7 @@ __all__ = [
     "Timeline",
     "TimelineError",
     "UnknownFormatError",
+    "UnknownLocaleError",
     "UsageError",
     "__version__",
     "as_of",
@@ -170,6 +176,7 @@ __all__ = [
     "export_with_report",
     "hookimpl",
     "human_date",
+    "human_duration",
     "human_span",
     "iter_events",
     "load",
@@ -178,6 +185,7 @@ __all__ = [
     "markdown_to_markdown",
     "markdown_to_text",
     "parse_span",
+    "resolve_locale",
     "safe_url",
     "sample",
     "sample_path",
@@ -220,6 +228,7 @@ _EXPORTS = {
     "Timeline": "model",
     "TimelineError": "errors",
     "UnknownFormatError": "errors",
+    "UnknownLocaleError": "errors",
     "UsageError": "errors",
     "as_of": "stamps",
     "atomic_output": "atomic",
@@ -233,6 +242,7 @@ _EXPORTS = {
     "export_with_report": "exporting",
     "hookimpl": "hookspecs",
     "human_date": "display",
+    "human_duration": "locales",
     "human_span": "display",
     "iter_events": "progress",
     "load": "loading",
@@ -241,6 +251,7 @@ _EXPORTS = {
     "markdown_to_markdown": "markup",
     "markdown_to_text": "markup",
     "parse_span": "dates",
+    "resolve_locale": "locales",
     "safe_url": "markup",
     "sample": "loading",
     "sample_path": "loading",

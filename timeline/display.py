@@ -43,17 +43,30 @@ def format_offset(minutes: int) -> str:
     return f"UTC{sign}{hours}:{mins:02d}" if mins else f"UTC{sign}{hours}"
 
 
-def human_date(date: Date) -> str:
-    """One date, e.g. "6 July 1961", "c. 1961?" or "19 June 2024, 03:00 (UTC+9)"."""
+def human_date(date: Date, *, locale: str = "en") -> str:
+    """One date, e.g. "6 July 1961", "c. 1961?" or "19 June 2024, 03:00 (UTC+9)".
+
+    ``locale`` (``"ru"``, ``"ko-KR"``, ...) chooses another language: see
+    :mod:`timeline.locales`.
+    """
+    if locale != "en":
+        from .locales import localized_date
+
+        return localized_date(date, locale)
     return _qualify(date, _plain(date))
 
 
-def human_span(start: Date, end: Date | None = None, *, ongoing: bool = False) -> str:
+def human_span(start: Date, end: Date | None = None, *, ongoing: bool = False, locale: str = "en") -> str:
     """A span, as compact as the two ends allow without hiding a qualifier.
 
     "June–July 1950" and "6–9 July 1961" share what both ends have in
     common; anything else is two full dates joined by a spaced en dash.
+    ``locale`` chooses another language, as for :func:`human_date`.
     """
+    if locale != "en":
+        from .locales import localized_span
+
+        return localized_span(start, end, ongoing=ongoing, locale=locale)
     if ongoing:
         if end is not None:
             raise ValueError("a span that is still going on has no end date")
