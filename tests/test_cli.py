@@ -142,8 +142,21 @@ def test_help_imports_nothing_heavy(args):
     proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True)
     assert "Usage:" in proc.stdout or "plugin API" in proc.stdout
     imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
-    for heavy in ("pendulum", "pluggy", "importlib.metadata", "timeline.plugins", "yaml", "markdown_it", "attrs"):
+    for heavy in ("pendulum", "babel", "pluggy", "importlib.metadata", "timeline.plugins", "yaml", "markdown_it",
+                  "attrs"):
         assert heavy not in imported, f"--help imported {heavy}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["show", "check"])
+def test_show_and_check_import_neither_pendulum_nor_babel(command, tmp_path):
+    """Issue 15: durations (pendulum) and other languages (Babel) cost nothing until they are written."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "timeline", command], capture_output=True,
+                          text=True, cwd=tmp_path)  # no timeline.yaml here: the bundled sample is read
+    assert proc.returncode == 0, proc.stderr
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
+    for heavy in ("pendulum", "babel", "timeline._l10n"):
+        assert heavy not in imported, f"timeline {command} imported {heavy}"
 
 
 @pytest.mark.slow

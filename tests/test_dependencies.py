@@ -15,7 +15,7 @@ ROOT = Path(__file__).parent.parent
 #: Distribution name -> the module name code imports it by.
 IMPORT_NAMES = {"attrs": "attrs", "click": "click", "pluggy": "pluggy", "markdown-it-py": "markdown_it",
                 "pyyaml": "yaml", "tomli": "tomli", "icalendar": "icalendar",
-                "python-dateutil": "dateutil"}
+                "python-dateutil": "dateutil", "pendulum": "pendulum"}
 #: Data packages used without an import statement, with the reason.
 USED_WITHOUT_IMPORT = {"tzdata": "the tz database zoneinfo falls back to where the system has none"}
 

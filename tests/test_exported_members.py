@@ -55,6 +55,7 @@ PUBLIC_NAMES = [
     "Timeline",
     "TimelineError",
     "UnknownFormatError",
+    "UnknownLocaleError",
     "UsageError",
     "__version__",
     "as_of",
@@ -69,6 +70,7 @@ PUBLIC_NAMES = [
     "export_with_report",
     "hookimpl",
     "human_date",
+    "human_duration",
     "human_span",
     "iter_events",
     "load",
@@ -77,6 +79,7 @@ PUBLIC_NAMES = [
     "markdown_to_markdown",
     "markdown_to_text",
     "parse_span",
+    "resolve_locale",
     "safe_url",
     "sample",
     "sample_path",
@@ -201,6 +204,28 @@ def test_import_timeline_stays_lazy():
     assert {m for m in modules if m.split(".")[0] == "timeline"} == {"timeline", "timeline._version"}
     for heavy in ("attrs", "attr", "pendulum", "pluggy", "yaml", "markdown_it", "importlib.metadata"):
         assert heavy not in modules, f"import timeline imported {heavy}"
+
+
+def test_english_dates_import_neither_babel_nor_pendulum():
+    """Issue 15: dates in English, the default, and resolving a locale tag need neither library (Babel's data
+    is an extra; pendulum costs ~60 ms to import and is loaded only when a duration is written)."""
+    modules = _imported_after(
+        "import timeline\n"
+        "d = timeline.Date.parse('2024-06-19')\n"
+        "timeline.human_date(d)\ntimeline.human_date(d, locale='en-GB')\ntimeline.human_span(d, ongoing=True)\n"
+        "timeline.resolve_locale('ru_RU.UTF-8')\n"
+        "from timeline.locales import display_width\ndisplay_width('한국어')"
+    )
+    for heavy in ("babel", "pendulum"):
+        assert heavy not in modules, f"an English date imported {heavy}"
+    assert "timeline._l10n" not in modules
+
+
+def test_a_duration_imports_pendulum_but_not_babel_in_english():
+    modules = _imported_after(
+        "import timeline\nd = timeline.Date.parse\ntimeline.human_duration(d('1950-06'), d('1953-07'))"
+    )
+    assert "pendulum" in modules and "babel" not in modules
 
 
 def test_the_warnings_and_errors_cost_no_attrs():

@@ -29,7 +29,10 @@ LAYERS: list[tuple[str, set[str]]] = [
         {"_version", "_calendar", "text", "suggest", "problems", "errors", "encoding", "atomic", "_entrypoints",
          "pluginapi", "_schema"},
     ),
-    ("dates and wording", {"dates", "display", "window", "markup"}),
+    (
+        "dates and wording",
+        {"dates", "display", "window", "markup", "locales", "_l10n", "_l10n.cldr", "_l10n.durations"},
+    ),
     ("model", {"model", "options", "protocols", "reporting", "stamps", "progress", "rules", "validation"}),
     ("building", {"fastpath", "_builder"}),
     ("plugin host", {"hookspecs", "registry"}),

@@ -232,3 +232,29 @@ def test_python_api_from_the_installed_package(env):
     assert proc.returncode == 0, proc.stderr
     count, first = proc.stdout.split()
     assert int(count) >= 30 and first == "b'{'"
+
+
+def test_wheel_holds_the_message_catalogues(wheel: Path):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for code in ("de", "fr", "ja", "ko", "ru", "uk", "zh"):
+        assert f"timeline/_l10n/{code}.po" in names
+    assert "timeline/_l10n/messages.pot" in names
+
+
+def test_without_the_locales_extra_english_works_and_other_languages_name_it(env):
+    """Issue 15: Babel is the extra timeline-events[locales]; pendulum (durations) is always installed."""
+    code = (
+        "import timeline\n"
+        "d = timeline.Date.parse\n"
+        "print(timeline.human_date(d('2024-06'), locale='en-GB'))\n"
+        "print(timeline.human_duration(d('1950-06'), d('1953-07')))\n"
+        "try:\n"
+        "    timeline.human_date(d('2024-06'), locale='ru')\n"
+        "except timeline.UsageError as error:\n"
+        "    print(error)\n"
+    )
+    proc = subprocess.run([str(env["python"]), "-c", code], capture_output=True, text=True, cwd=env["cwd"])
+    assert proc.returncode == 0, proc.stderr
+    english, duration, error = proc.stdout.splitlines()
+    assert (english, duration) == ("June 2024", "3 years 1 month")
+    assert "pip install 'timeline-events[locales]'" in error

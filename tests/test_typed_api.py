@@ -129,6 +129,7 @@ def test_only_the_documented_exceptions_derive_from_a_builtin():
         "ReadError": ["ValueError"],
         "TimelineError": ["Exception"],
         "UnknownFormatError": ["LookupError"],
+        "UnknownLocaleError": [],  # an OptionError, so a ValueError through it
         "UsageError": [],
     }
 

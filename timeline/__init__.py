@@ -38,10 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
         Precision as Precision,
         parse_span as parse_span,
     )
-    from .display import (
-        human_date as human_date,
-        human_span as human_span,
-    )
     from .encoding import (
         decode_text as decode_text,
     )
@@ -58,6 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover
         ReadError as ReadError,
         TimelineError as TimelineError,
         UnknownFormatError as UnknownFormatError,
+        UnknownLocaleError as UnknownLocaleError,
         UsageError as UsageError,
     )
     from .exporting import (
@@ -72,6 +69,12 @@ if TYPE_CHECKING:  # pragma: no cover
         load_bytes as load_bytes,
         sample as sample,
         sample_path as sample_path,
+    )
+    from .locales import (
+        human_date as human_date,
+        human_span as human_span,
+        human_duration as human_duration,
+        resolve_locale as resolve_locale,
     )
     from .markup import (
         escape_markdown as escape_markdown,
@@ -162,6 +165,7 @@ __all__ = [
     "Timeline",
     "TimelineError",
     "UnknownFormatError",
+    "UnknownLocaleError",
     "UsageError",
     "__version__",
     "as_of",
@@ -176,6 +180,7 @@ __all__ = [
     "export_with_report",
     "hookimpl",
     "human_date",
+    "human_duration",
     "human_span",
     "iter_events",
     "load",
@@ -184,6 +189,7 @@ __all__ = [
     "markdown_to_markdown",
     "markdown_to_text",
     "parse_span",
+    "resolve_locale",
     "safe_url",
     "sample",
     "sample_path",
@@ -226,6 +232,7 @@ _EXPORTS = {
     "Timeline": "model",
     "TimelineError": "errors",
     "UnknownFormatError": "errors",
+    "UnknownLocaleError": "errors",
     "UsageError": "errors",
     "as_of": "stamps",
     "atomic_output": "atomic",
@@ -238,8 +245,9 @@ _EXPORTS = {
     "export_date": "stamps",
     "export_with_report": "exporting",
     "hookimpl": "hookspecs",
-    "human_date": "display",
-    "human_span": "display",
+    "human_date": "locales",
+    "human_duration": "locales",
+    "human_span": "locales",
     "iter_events": "progress",
     "load": "loading",
     "load_bytes": "loading",
@@ -247,6 +255,7 @@ _EXPORTS = {
     "markdown_to_markdown": "markup",
     "markdown_to_text": "markup",
     "parse_span": "dates",
+    "resolve_locale": "locales",
     "safe_url": "markup",
     "sample": "loading",
     "sample_path": "loading",

@@ -16,15 +16,20 @@ _DASH = "\u2013"  # en dash
 
 
 def human_date(date: Date) -> str:
-    """One date, e.g. "6 July 1961", "c. 1961?" or "19 June 2024, 03:00 (UTC+9)"."""
+    """One date in English, e.g. "6 July 1961", "c. 1961?" or "19 June 2024, 03:00 (UTC+9)".
+
+    The public ``timeline.human_date`` (:mod:`timeline.locales`) adds the
+    ``locale`` keyword and comes here for English.
+    """
     return _qualify(date, _plain(date))
 
 
 def human_span(start: Date, end: Date | None = None, *, ongoing: bool = False) -> str:
-    """A span, as compact as the two ends allow without hiding a qualifier.
+    """A span in English, as compact as the two ends allow without hiding a qualifier.
 
     "June–July 1950" and "6–9 July 1961" share what both ends have in
     common; anything else is two full dates joined by a spaced en dash.
+    The public ``timeline.human_span`` (:mod:`timeline.locales`) adds ``locale``.
     """
     if ongoing:
         if end is not None:

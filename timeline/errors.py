@@ -13,6 +13,7 @@ from it too, so ``except ValueError`` keeps working for a ``DateError``::
     ├── UsageError                         exit status 2: the call itself is wrong
     │   ├── UnknownFormatError (LookupError)
     │   ├── OptionError (ValueError)       an exporter option that is unknown or badly typed
+    │   │   └── UnknownLocaleError         a locale tag that names no supported language
     │   └── ArgumentTypeError (TypeError)  a Python call given an argument of the wrong type
     ├── ExportError                        an exporter failed while writing
     └── PluginError                        a plugin could not be loaded or clashes with another
@@ -50,6 +51,7 @@ __all__ = [
     "ReadError",
     "TimelineError",
     "UnknownFormatError",
+    "UnknownLocaleError",
     "UsageError",
 ]
 
@@ -133,6 +135,26 @@ class UnknownFormatError(UsageError, LookupError):
 
 class OptionError(UsageError, ValueError):
     """An exporter option that is unknown, badly typed or out of range."""
+
+
+class UnknownLocaleError(OptionError):
+    """A locale tag that names no supported language; ``tag`` is it, ``supported`` the codes there are.
+
+    ``suggestion`` is the code most likely meant (``kr`` gives ``ko``), or None.
+    """
+
+    def __init__(
+        self, tag: object, supported: Sequence[str], *, suggestion: str | None = None, reason: str | None = None
+    ) -> None:
+        self.tag = tag
+        self.supported = tuple(supported)
+        self.suggestion = suggestion
+        message = f"unknown locale {tag!r}"
+        if reason:
+            message += f": {reason}"
+        if suggestion:
+            message += f" (did you mean {suggestion!r}?)"
+        super().__init__(f"{message}; supported locales: {', '.join(self.supported)}")
 
 
 class ArgumentTypeError(UsageError, TypeError):
