@@ -22,7 +22,7 @@ with ``--strict``.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -229,14 +229,7 @@ class ExportReport:
             lines.append(f"  the {self.format!r} exporter does not report what it kept; nothing is known")
         else:
             lines.append(f"  wrote {len(self.wrote)} of {_plural(self.events, 'event')}")
-            if self.skipped:
-                lines.append(f"  skipped {len(self.skipped)}:")
-                lines += [f"    {entry.event}: {entry.reason}" for entry in self.skipped]
-            if self.approximated:
-                lines.append(f"  approximated {_plural(len(self.approximated), 'field')}:")
-                lines += [f"    {entry.event} {entry.field}: {entry.reason}" for entry in self.approximated]
-            if not self.skipped and not self.approximated:
-                lines.append("  nothing skipped or approximated")
+            lines += _entry_lines(self.skipped, self.approximated)
         lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
 
@@ -293,16 +286,23 @@ class ReadReport:
             shown = ", ".join(f"{name}={_option_text(value)}" for name, value in self.options.items())
             lines.append(f"  options: {shown}")
         if self.reported:
-            if self.skipped:
-                lines.append(f"  skipped {len(self.skipped)}:")
-                lines += [f"    {entry.event}: {entry.reason}" for entry in self.skipped]
-            if self.approximated:
-                lines.append(f"  approximated {_plural(len(self.approximated), 'field')}:")
-                lines += [f"    {entry.event} {entry.field}: {entry.reason}" for entry in self.approximated]
-            if not self.skipped and not self.approximated:
-                lines.append("  nothing skipped or approximated")
+            lines += _entry_lines(self.skipped, self.approximated)
         lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
+
+
+def _entry_lines(skipped: Sequence[ReportEntry], approximated: Sequence[ReportEntry]) -> list[str]:
+    """The skipped events and approximated fields of a report, as ``text()`` lists them."""
+    lines: list[str] = []
+    if skipped:
+        lines.append(f"  skipped {len(skipped)}:")
+        lines += [f"    {entry.event}: {entry.reason}" for entry in skipped]
+    if approximated:
+        lines.append(f"  approximated {_plural(len(approximated), 'field')}:")
+        lines += [f"    {entry.event} {entry.field}: {entry.reason}" for entry in approximated]
+    if not skipped and not approximated:
+        lines.append("  nothing skipped or approximated")
+    return lines
 
 
 def _option_text(value: object) -> str:
