@@ -27,9 +27,9 @@ LAYERS: list[tuple[str, set[str]]] = [
     (
         "foundation",
         {"_version", "_calendar", "text", "suggest", "problems", "errors", "encoding", "atomic", "_entrypoints",
-         "pluginapi", "_schema"},
+         "pluginapi", "_schema", "_urls", "_escape"},
     ),
-    ("dates and wording", {"dates", "display", "window", "markup"}),
+    ("dates and wording", {"dates", "display", "window", "markup", "_markdown"}),
     ("model", {"model", "options", "protocols", "reporting", "stamps", "progress", "rules", "validation"}),
     ("building", {"fastpath", "_builder"}),
     ("plugin host", {"hookspecs", "registry"}),

@@ -30,6 +30,17 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__ as __version__
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ._escape import (
+        escape_markdown as escape_markdown,
+    )
+    from ._markdown import (
+        markdown_to_html as markdown_to_html,
+        markdown_to_markdown as markdown_to_markdown,
+        markdown_to_text as markdown_to_text,
+    )
+    from ._urls import (
+        safe_url as safe_url,
+    )
     from .atomic import (
         atomic_output as atomic_output,
     )
@@ -72,13 +83,6 @@ if TYPE_CHECKING:  # pragma: no cover
         load_bytes as load_bytes,
         sample as sample,
         sample_path as sample_path,
-    )
-    from .markup import (
-        escape_markdown as escape_markdown,
-        markdown_to_html as markdown_to_html,
-        markdown_to_markdown as markdown_to_markdown,
-        markdown_to_text as markdown_to_text,
-        safe_url as safe_url,
     )
     from .model import (
         Era as Era,
@@ -231,7 +235,7 @@ _EXPORTS = {
     "atomic_output": "atomic",
     "data_timestamp": "stamps",
     "decode_text": "encoding",
-    "escape_markdown": "markup",
+    "escape_markdown": "_escape",
     "event_uid": "stamps",
     "event_uid_text": "stamps",
     "export": "exporting",
@@ -243,11 +247,11 @@ _EXPORTS = {
     "iter_events": "progress",
     "load": "loading",
     "load_bytes": "loading",
-    "markdown_to_html": "markup",
-    "markdown_to_markdown": "markup",
-    "markdown_to_text": "markup",
+    "markdown_to_html": "_markdown",
+    "markdown_to_markdown": "_markdown",
+    "markdown_to_text": "_markdown",
     "parse_span": "dates",
-    "safe_url": "markup",
+    "safe_url": "_urls",
     "sample": "loading",
     "sample_path": "loading",
     "source_date_epoch": "stamps",
