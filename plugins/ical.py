@@ -9,9 +9,10 @@ and ``ical`` stay the judges of its output in the tests.
 Everything the data says goes through two gates: escaping (TEXT escaping per
 RFC 5545 3.3.11, control characters dropped, line breaks normalised:
 :func:`text_value`, or ``_escaped`` for events) and folding (75-octet lines
-that never split a UTF-8 character or an escape: :func:`fold`, or
-``_folded`` for events, which the tests check against :func:`fold`), so no
-title or description can end a property or a component early.
+that never split a UTF-8 character or an escape: ``_folded``, which
+:func:`fold` wraps for escaped text, and which the tests check against a
+fold of their own), so no title or description can end a property or a
+component early.
 """
 
 from __future__ import annotations
@@ -172,35 +173,27 @@ def _unmarked(data: bytes) -> bytes:
     return data.replace(b"\x01", b"\\")
 
 
+_ESCAPE = re.compile(rb"\\(.)", re.DOTALL)
+
+
 def fold(line: str) -> bytes:
     """An escaped content line as UTF-8, folded at 75 octets, with its CRLF.
 
     A fold never falls inside a UTF-8 sequence, and never between a
     backslash and the character it escapes (so readers that unfold
     carelessly still see ``\\n``, not a stray backslash).  The line is read
-    as escapes make it: each backslash starts a two-character escape.
+    as escapes make it: each backslash starts a two-character escape.  It is
+    an escaped line (what :func:`text_value` gives, after a name), so it
+    holds no control character but tab: a U+0001 would be read as the mark
+    ``_folded`` uses for an escape's backslash.  This is ``_folded`` with
+    each escape's backslash written as a mark and back again.
     """
     data = line.encode("utf-8")
-    size = len(data)
-    if size <= _FOLD_AT:
+    if len(data) <= _FOLD_AT:
         return data + CRLF
-    parts = []
-    start = 0
-    limit = _FOLD_AT
-    while size - start > limit:
-        cut = start + limit
-        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte
-            cut -= 1
-        back = cut
-        while back > start and data[back - 1] == 0x5C:  # count the backslashes just before the cut
-            back -= 1
-        if (cut - back) & 1:  # the last one starts an escape: keep the pair together
-            cut -= 1
-        parts.append(data[start:cut])
-        start = cut
-        limit = _FOLD_AT - 1  # continuation lines begin with a space
-    parts.append(data[start:])
-    return b"\r\n ".join(parts) + CRLF
+    if b"\\" in data:
+        data = _ESCAPE.sub(b"\x01\\1", data)
+    return _unmarked(_folded(data))
 
 
 # --- dates ---------------------------------------------------------------------

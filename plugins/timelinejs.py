@@ -49,6 +49,8 @@ from timeline import (
     as_of as timeline_as_of,
 )
 
+from .json_format import escape_controls, indented_json
+
 #: The TimelineJS release the page loads; tests/browser/package.json pins the same one.
 TIMELINEJS_VERSION = "3.9.10"
 #: Knight Lab's CDN folder for that release (it holds css/ and js/, like the npm package's dist/).
@@ -338,13 +340,6 @@ def _instant(parts: Mapping[str, int]) -> tuple[int, ...]:
     )
 
 
-def _days_in_month(year: int, month: int) -> int:
-    if month == 2:
-        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-        return 29 if leap else 28
-    return 30 if month in (4, 6, 9, 11) else 31
-
-
 def _after(date: Date) -> dict[str, int]:
     """The start of the next year, month or day: the end of the period a coarse date covers."""
     if date.month is None:
@@ -353,7 +348,7 @@ def _after(date: Date) -> dict[str, int]:
         year, month = (date.year + 1, 1) if date.month == 12 else (date.year, date.month + 1)
         return {"year": tl_year(year), "month": month}
     year, month, day = date.year, date.month, date.day + 1
-    if day > _days_in_month(year, month):
+    if day > 28 and day > Date(year, month).last_day()[2]:
         day, month = 1, month + 1
         if month > 12:
             month, year = 1, year + 1
@@ -524,13 +519,6 @@ def _write_data(
     write(("" if first else nl + pad) + f"],{nl}{pad}" + f'"eras"{sep}{dump(eras, 1)}{nl}}}')
 
 
-def _raw_controls_escaped(text: str) -> str:
-    """JSON text with DEL and the C1 controls (which ``ensure_ascii=False`` writes raw) as ``\\u`` escapes."""
-    if _RAW_CONTROL_RE.search(text) is None:
-        return text
-    return _RAW_CONTROL_RE.sub(_script_escape, text)
-
-
 def _report_event(report: Report, event: Event, slide: Mapping[str, Any], updated: Date | None) -> None:
     """Tell a plugin API 1.1 report what the slide holds of ``event``."""
     report.wrote(event)
@@ -551,11 +539,12 @@ def _report_event(report: Report, event: Event, slide: Mapping[str, Any], update
 
 def _json_dumper(indent: int) -> Callable[[Any, int], str]:
     if not indent:
-        return lambda value, depth: _raw_controls_escaped(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        return lambda value, depth: escape_controls(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    pad = " " * indent
 
     def dump(value: Any, depth: int) -> str:
-        text = json.dumps(value, ensure_ascii=False, indent=indent).replace("\n", "\n" + " " * (indent * depth))
-        return _raw_controls_escaped(text)
+        # The canonical JSON exporter's indenter: json.dumps(indent=...)'s text, faster.
+        return escape_controls(indented_json(value, pad, depth))
 
     return dump
 
@@ -606,7 +595,6 @@ def script_json(value: Any) -> str:
 
 
 _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\x7f-\x9f]")
-_RAW_CONTROL_RE = re.compile("[\x7f-\x9f]")
 
 
 def _script_escape(match: re.Match[str]) -> str:

@@ -115,16 +115,52 @@ def test_any_span_round_trips(span: tuple[Date, Date | None, bool]) -> None:
     check_all(data, tl)
 
 
+def _reference_fold(line: str) -> bytes:
+    """RFC 5545 folding written independently of the exporter: count octets and backslashes by hand.
+
+    Cut at 75 octets (74 after the leading space of a continuation), moved
+    back to the start of a UTF-8 character, and back once more if an odd
+    run of backslashes before the cut means the last one starts an escape.
+    """
+    data = line.encode("utf-8")
+    pieces, start, limit = [], 0, 75
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:
+            cut -= 1
+        run = 0
+        while cut - run > start and data[cut - run - 1] == ord("\\"):
+            run += 1
+        if run % 2:
+            cut -= 1
+        pieces.append(data[start:cut])
+        start, limit = cut, 74
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces) + b"\r\n"
+
+
 @settings(max_examples=300, deadline=None)
 @given(name=st.sampled_from(["SUMMARY:", "DESCRIPTION:", "X:", "LOCATION;LANGUAGE=ko:"]), text=texts,
        multiline=st.booleans(), pad=st.integers(0, 80))
-def test_fast_folding_matches_the_reference_fold(name: str, text: str, multiline: bool, pad: int) -> None:
-    """The exporter folds marked UTF-8 with a regular expression; ``fold`` counts backslashes by hand."""
+def test_folding_matches_the_reference_fold(name: str, text: str, multiline: bool, pad: int) -> None:
+    """The exporter's path (marked UTF-8, one regular expression) and ``fold`` both agree with the test's own fold."""
     from timeline.plugins.ical import _escaped, _folded, _unmarked, fold, text_value
 
     prefix = name + "x" * pad
-    fast = _unmarked(_folded(prefix.encode() + _escaped(text, multiline)))
-    assert fast == fold(prefix + text_value(text, multiline=multiline))
+    expected = _reference_fold(prefix + text_value(text, multiline=multiline))
+    assert _unmarked(_folded(prefix.encode() + _escaped(text, multiline))) == expected
+    assert fold(prefix + text_value(text, multiline=multiline)) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "\\", "\\\\", "\\n", "\\;", "к", "한", "😀", "\\한", "\\😀"]),
+                max_size=120).map("".join), st.integers(0, 80))
+def test_fold_of_any_escaped_line_matches_the_reference_fold(body: str, pad: int) -> None:
+    """Backslash runs of any length, escapes of multi-octet characters, a lone backslash at the end."""
+    from timeline.plugins.ical import fold
+
+    line = "X:" + "x" * pad + body
+    assert fold(line) == _reference_fold(line)
 
 
 @settings(max_examples=500, deadline=None)

@@ -1,4 +1,4 @@
-"""Tests for timeline.markup: user-written descriptions, rendered safely.
+"""Tests for timeline.markup (_urls, _escape, _markdown): user-written descriptions, rendered safely.
 
 The properties are checked with markdown-it itself, the CommonMark consumer
 the outputs are written for: whatever a hostile description contains, what
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from timeline import markup
+from timeline import _markdown
 from timeline.markup import (
     SAFE_SCHEMES,
     escape_markdown,
@@ -727,9 +727,9 @@ plain_ish = st.lists(
 @example("a\n>b")
 @example("x -- y\n(z)")
 def test_fast_path_matches_the_parser(text: str) -> None:
-    assert markdown_to_markdown(text) == markup._markdown_to_markdown_parsed(text, 4)
-    assert markdown_to_html(text) == markup._markdown_to_html_parsed(text)
-    assert markdown_to_text(text) == markup._markdown_to_text_parsed(text)
+    assert markdown_to_markdown(text) == _markdown._markdown_to_markdown_parsed(text, 4)
+    assert markdown_to_html(text) == _markdown._markdown_to_html_parsed(text)
+    assert markdown_to_text(text) == _markdown._markdown_to_text_parsed(text)
 
 
 @pytest.mark.parametrize("text", ["Hello, world.", "Two\nlines.\n\nAnd a (second) paragraph: 50% off!", "", "\n\n"])
@@ -737,7 +737,7 @@ def test_fast_path_does_not_parse(text: str, monkeypatch: pytest.MonkeyPatch) ->
     def refuse(html: bool) -> None:
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(markup, "_parser", refuse)
+    monkeypatch.setattr(_markdown, "_parser", refuse)
     assert markdown_to_markdown(text).rstrip("\n") == text.strip("\n")
     markdown_to_html(text)
     assert markdown_to_text(text) == text.strip("\n")
@@ -760,20 +760,29 @@ def test_fast_path_does_not_import_markdown_it() -> None:
 
 @pytest.mark.parametrize("text", ["  indented", "1. item", "- item", "a  \nb", "a\tb", "x_y", "> q", "a\u00a0"])
 def test_fast_path_refuses_anything_that_may_be_markdown(text: str) -> None:
-    assert markup._plain_paragraphs(text) is None
+    assert _markdown._plain_paragraphs(text) is None
 
 
 def test_import_is_light() -> None:
-    """Importing the module must not import markdown_it (only parsing does)."""
+    """Importing the modules imports neither markdown_it nor dataclasses, nor compiles a pattern (first use does)."""
     import subprocess
     import sys
 
     code = (
-        "import sys, timeline; before = 'markdown_it' in sys.modules; import timeline.markup; "
-        "print(before or 'markdown_it' not in sys.modules)"
+        "import sys, timeline; before = {'markdown_it', 'dataclasses'} & set(sys.modules); import timeline.markup\n"
+        "from timeline import _escape, _markdown, _urls\n"
+        "compiled = [m.__name__ for m in (_escape, _markdown, _urls) if m._patterns.cache_info().currsize]\n"
+        "print(sorted({'markdown_it', 'dataclasses'} & set(sys.modules) - before), compiled)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "True"
+    assert result.stdout.strip() == "[] []"
+
+
+def test_patterns_are_compiled_once() -> None:
+    from timeline import _escape, _markdown, _urls
+
+    for module in (_escape, _markdown, _urls):
+        assert module._patterns() is module._patterns()
 
 
 def test_long_hostile_input_takes_linear_time() -> None:

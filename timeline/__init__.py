@@ -30,6 +30,17 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__ as __version__
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ._escape import (
+        escape_markdown as escape_markdown,
+    )
+    from ._markdown import (
+        markdown_to_html as markdown_to_html,
+        markdown_to_markdown as markdown_to_markdown,
+        markdown_to_text as markdown_to_text,
+    )
+    from ._urls import (
+        safe_url as safe_url,
+    )
     from .atomic import (
         atomic_output as atomic_output,
     )
@@ -75,13 +86,6 @@ if TYPE_CHECKING:  # pragma: no cover
         human_span as human_span,
         human_duration as human_duration,
         resolve_locale as resolve_locale,
-    )
-    from .markup import (
-        escape_markdown as escape_markdown,
-        markdown_to_html as markdown_to_html,
-        markdown_to_markdown as markdown_to_markdown,
-        markdown_to_text as markdown_to_text,
-        safe_url as safe_url,
     )
     from .model import (
         Era as Era,
@@ -238,7 +242,7 @@ _EXPORTS = {
     "atomic_output": "atomic",
     "data_timestamp": "stamps",
     "decode_text": "encoding",
-    "escape_markdown": "markup",
+    "escape_markdown": "_escape",
     "event_uid": "stamps",
     "event_uid_text": "stamps",
     "export": "exporting",
@@ -251,12 +255,12 @@ _EXPORTS = {
     "iter_events": "progress",
     "load": "loading",
     "load_bytes": "loading",
-    "markdown_to_html": "markup",
-    "markdown_to_markdown": "markup",
-    "markdown_to_text": "markup",
+    "markdown_to_html": "_markdown",
+    "markdown_to_markdown": "_markdown",
+    "markdown_to_text": "_markdown",
     "parse_span": "dates",
     "resolve_locale": "locales",
-    "safe_url": "markup",
+    "safe_url": "_urls",
     "sample": "loading",
     "sample_path": "loading",
     "source_date_epoch": "stamps",

@@ -1,8 +1,13 @@
-"""Timestamps and identifiers that never depend on when or where we run.
+"""Timestamps and identifiers that never depend on when an export runs.
 
 Formats often want "now" (iCalendar's DTSTAMP) or a unique id (a UID).  Using
 the wall clock or a random UUID would make every export different, so these
-helpers derive both from the data instead.
+helpers derive both from the data instead: a timestamp from the timeline's
+``updated``, else from ``SOURCE_DATE_EPOCH`` (the reproducible-builds
+variable, set by whoever wants to pin it), else the fixed :data:`EPOCH`; a
+UID from the timeline's and the event's ids.  No helper here reads the
+clock, including the deprecated :func:`export_date`, which once returned
+today's date and now gives ``SOURCE_DATE_EPOCH`` or :data:`EPOCH`.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ EPOCH = Date(1970, 1, 1, 0, 0, 0, offset=0)
 
 
 def _from_epoch_seconds(seconds: int) -> Date:
+    """The UTC date and time ``seconds`` after 1970-01-01T00:00:00Z (converted, not the clock)."""
     t = time.gmtime(seconds)
     return Date(t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, offset=0)
 
@@ -73,10 +79,10 @@ def data_timestamp(timeline: Timeline) -> Date:
 
 
 def export_date() -> Date:
-    """Deprecated (removal in 2.0): ``SOURCE_DATE_EPOCH``, else the fixed :data:`EPOCH`.
+    """Deprecated (removal in 2.0): ``SOURCE_DATE_EPOCH``, else the fixed :data:`EPOCH`; never the clock.
 
-    It used to return today's date, which made output depend on the clock.
-    The clock is never read now; use :func:`source_date_epoch` (None when
+    It used to return today's date, which made output depend on the clock;
+    it no longer reads the clock.  Use :func:`source_date_epoch` (None when
     unset) or :func:`as_of`.
     """
     import warnings
@@ -121,9 +127,9 @@ def event_uid_text(timeline_id: str, event_id: str) -> str:
 
     The name-based (version 5) UUID of ``"{timeline_id}/{event_id}"`` in
     :data:`UID_NAMESPACE`, spelt out without building a :class:`uuid.UUID`
-    (which costs more than the hashing, on large timelines).  This is
-    RFC 4122's name-based SHA-1 UUID spelled out: the first 16 octets of
-    SHA-1(namespace + name), with the version (5) and variant (10) bits set.
+    (which costs more than the hashing, on large timelines): the first 16
+    octets of SHA-1(namespace + name), with the version (5) and variant (10)
+    bits set, as RFC 4122 defines it.
     """
     import hashlib  # here, not at the top: a few ms to import, and only iCalendar export needs it
 

@@ -11,14 +11,14 @@ import datetime as _dt
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import attrs
 
+from ._records import Era, Event, Location, Media, Source
 from .dates import Date
 from .errors import InvalidTimelineError
-from .model import Era, Event, Location, Media, Source, Timeline
 from .problems import Problem
 from .rules import check_zone, id_problem, local_time_problem, source_problem, text_problem, type_name
 from .suggest import did_you_mean
@@ -38,6 +38,39 @@ __all__ = [
     "text_problems",
     "validate",
 ]
+
+class TimelineFields(Protocol):
+    """What the rules read of a :class:`~timeline.Timeline`.
+
+    A protocol rather than the class: ``Timeline``'s editing methods call
+    :func:`validate`, so importing ``timeline.model`` here would make the two
+    modules import each other (``tests/test_layers.py`` allows no cycle).
+    """
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def timezone(self) -> str | None: ...
+
+    @property
+    def updated(self) -> Date | None: ...
+
+    @property
+    def events(self) -> tuple[Event, ...]: ...
+
+    @property
+    def eras(self) -> tuple[Era, ...]: ...
+
+
+_Checked = TypeVar("_Checked", bound=TimelineFields)
+
 
 @attrs.frozen(eq=False)
 class PartialEvent:
@@ -365,7 +398,7 @@ def _event_texts(event: Event) -> Iterable[tuple[str, str | None, bool]]:
             yield f"sources[{i}].{key}", getattr(source, key), False
 
 
-def text_problems(timeline: Timeline) -> list[Problem]:
+def text_problems(timeline: TimelineFields) -> list[Problem]:
     """A problem for each text field of ``timeline`` that holds a control character (see :mod:`timeline.text`).
 
     Loading refuses them as it reads; this is the same rule for a timeline built in code.
@@ -474,7 +507,7 @@ def _event_form(event: Event) -> Iterable[tuple[str, tuple[str, str | None] | No
             yield field, (message, None)
 
 
-def _form_problems(timeline: Timeline) -> Iterable[Problem]:
+def _form_problems(timeline: TimelineFields) -> Iterable[Problem]:
     """Every value of ``timeline`` that loading a file would refuse (types, ids, text, dates, zones)."""
 
     def problem(owner: str, field: str, found: tuple[str, str | None] | None) -> Iterable[Problem]:
@@ -504,7 +537,7 @@ def _form_problems(timeline: Timeline) -> Iterable[Problem]:
             yield from problem(owner, field, found)
 
 
-def validate(timeline: Timeline) -> Timeline:
+def validate(timeline: _Checked) -> _Checked:
     """Return ``timeline`` unchanged, or raise :class:`InvalidTimelineError` listing every problem.
 
     It applies every rule :func:`timeline.load` applies to a file: first the
