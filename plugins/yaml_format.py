@@ -218,7 +218,9 @@ class YamlReader:
             raise
         except ValueError as exc:  # PyYAML building an unquoted date such as 2024-13-45
             raise ReadError(f"invalid YAML value: {exc} (quote dates: start: '2024-06-19')") from None
-        if "*" in text:  # aliases are written *name
+        # Aliases are written *name, and each refers to an anchor written &name where a node starts (after
+        # a space, a line break or an indicator): without one, nothing is shared and the walk is skipped.
+        if "*" in text and re.search(r"(?:^|[\s\[{,:?-])&\S", text, re.MULTILINE):
             expansion = _expansion_problem(content)
             if expansion is not None:
                 raise ReadError(expansion)

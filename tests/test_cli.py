@@ -177,6 +177,41 @@ def test_markdown_export_of_the_sample_imports_no_package_metadata(tmp_path):
         assert heavy not in imported, f"export -f markdown imported {heavy}"
 
 
+def _imported_by(*args: str, cwd: Path) -> set[str]:
+    """The modules ``timeline ARGS`` imports (``-X importtime``), with every third-party plugin left out."""
+    environ = {**os.environ, "TIMELINE_PLUGINS": ""}
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "timeline", *args], capture_output=True, text=True, cwd=cwd,
+        env=environ,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+
+
+_HELPERS = {"timeline.plugins", "timeline.plugins._numbers"}  # the package, and what the readers share
+
+
+@pytest.mark.slow
+def test_checking_yaml_imports_no_other_plugin(tmp_path, minimal_yaml):
+    """Issue 13 §5: a plugin is imported only when one of its formats is needed."""
+    (tmp_path / "t.yaml").write_text(minimal_yaml, encoding="utf-8")
+    imported = _imported_by("check", "t.yaml", cwd=tmp_path)
+    assert {m for m in imported if m.startswith("timeline.plugins")} == {*_HELPERS, "timeline.plugins.yaml_format"}
+    for heavy in ("icalendar", "dateutil", "markdown_it", "csv", "html.parser"):
+        assert heavy not in imported, f"check imported {heavy}"
+
+
+@pytest.mark.slow
+def test_a_markdown_export_imports_only_the_markdown_plugin_and_its_reader(tmp_path):
+    imported = _imported_by("export", "-f", "markdown", "-o", "out.md", cwd=tmp_path)  # the bundled YAML sample
+    assert {m for m in imported if m.startswith("timeline.plugins")} == {
+        *_HELPERS, "timeline.plugins.yaml_format", "timeline.plugins.markdown",
+    }
+    for heavy in ("icalendar", "dateutil", "csv", "html.parser"):
+        assert heavy not in imported, f"export -f markdown imported {heavy}"
+    assert (tmp_path / "out.md").read_text(encoding="utf-8").startswith("#")
+
+
 def test_plugins_listing_json(runner):
     data = json.loads(run(runner, "plugins", "--json").stdout)
     names = {d["name"] for d in data}

@@ -30,9 +30,18 @@ def _as_scan_finds(group: str) -> list[tuple[str, str, str, str | None, str | No
     return [tuple(ep) for ep in found]
 
 
-@pytest.mark.parametrize("group", ["timeline", "console_scripts", "pytest11"])
+@pytest.mark.parametrize("group", ["timeline", "timeline.formats", "console_scripts", "pytest11"])
 def test_the_lean_scan_finds_what_importlib_metadata_finds(group):
     assert _as_scan_finds(group) == _as_importlib_finds(group)
+
+
+def test_one_scan_of_several_groups_finds_what_scans_of_each_find():
+    from timeline._entrypoints import find_entry_points
+
+    both = find_entry_points(("timeline", "timeline.formats"))
+    for group in ("timeline", "timeline.formats"):
+        assert [ep for ep in both if ep.group == group] == find_entry_points(group)
+    assert {ep.group for ep in both} == {"timeline", "timeline.formats"}
 
 
 def _dist(folder, child: str, *, metadata: str | None = None, entry_points: str | None = None, meta_file="METADATA"):
@@ -87,6 +96,10 @@ def test_the_lean_scan_agrees_with_importlib_metadata_on_odd_installations(tmp_p
     monkeypatch.setattr(sys, "path", [str(first), str(tmp_path / "missing"), "", str(second)])
     for group in ("timeline", "console_scripts", "timeline.other"):
         assert _as_scan_finds(group) == _as_importlib_finds(group), group
+    both = _entrypoints._scan_entry_points(("timeline", "timeline.other"), sys.path)
+    assert both is not None
+    assert [tuple(ep) for ep in both if ep.group == "timeline.other"] == _as_importlib_finds("timeline.other")
+    assert [tuple(ep) for ep in both if ep.group == "timeline"] == _as_importlib_finds("timeline")
     names = {(name, dist) for name, _, _, dist, _ in _as_scan_finds("timeline")}
     assert names == {
         ("alpha", "Alpha.Pkg"),

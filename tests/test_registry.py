@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from plugin_kit import ClashingPlugin, LinesPlugin, RaisingPlugin
 
@@ -227,3 +229,225 @@ def test_plugin_api_version_is_public_and_parses():
 
 
 # --- the lean entry-point scan ----------------------------------------------------------
+
+
+# --- loading only the plugins a run needs (issue 13 §5) ---------------------------------
+
+
+def _imported(registry: Registry) -> set[str]:
+    return {record.info.name for record in registry._plugins.values() if record.state != "new"}
+
+
+def test_the_builtins_declare_exactly_the_formats_they_provide():
+    from timeline._entrypoints import find_entry_points
+    from timeline.registry import FORMATS_GROUP, _declarations
+
+    declared = _declarations(ep for ep in find_entry_points(FORMATS_GROUP) if ep.dist_name == "timeline-events")
+    builtins = [ep for ep in find_entry_points("timeline") if ep.dist_name == "timeline-events"]
+    assert len(builtins) == 8
+    for ep in builtins:
+        module = ep.load()
+        table = declared[("timeline-events", ep.value)]
+        assert table is not None, ep.name
+        for kind, hook in (("exporter", "timeline_exporters"), ("reader", "timeline_readers")):
+            items = getattr(module, hook, lambda: [])()
+            assert table[kind] == {item.name: frozenset(item.extensions) for item in items}, (ep.name, kind)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a declaration that does not match would warn
+        Registry().plugins()
+
+
+def test_a_lookup_imports_only_the_plugin_declaring_the_format():
+    registry = Registry(environ={"TIMELINE_PLUGINS": ""})
+    assert registry.exporter("markdown").name == "markdown"
+    assert _imported(registry) == {"markdown"}
+    assert registry.reader_for_path("a/b.YML").name == "yaml"
+    assert registry.exporter_for_path("story.timeline.json").name == "timelinejs"
+    assert registry.exporter_for_path("story.json").name == "json"
+    assert _imported(registry) == {"markdown", "yaml", "timelinejs", "json"}
+    assert ".csv" in registry.reader_extensions() and ".mw" in registry.reader_extensions()
+    assert registry.reader("timelinejs").name == "timelinejs"
+    assert _imported(registry) == {"markdown", "yaml", "timelinejs", "json", "timelinejs-readers"}
+
+
+def test_an_unknown_name_imports_everything_for_its_did_you_mean():
+    registry = Registry(environ={"TIMELINE_PLUGINS": ""})
+    with pytest.raises(UnknownFormatError, match="did you mean 'markdown'"):
+        registry.exporter("markdwon")
+    assert len(_imported(registry)) == 8
+    with pytest.raises(UnknownFormatError, match="cannot tell the input format"):
+        Registry(environ={"TIMELINE_PLUGINS": ""}).reader_for_path("notes.xyz")
+
+
+def _plugin_package(root, dist: str, module: str, source: str, *, formats: str = "", name: str | None = None):
+    """An installed distribution ``dist`` whose module ``module`` is its ``timeline`` plugin."""
+    import textwrap
+
+    (root / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    info = root / f"{dist.replace('-', '_')}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n", encoding="utf-8")
+    entries = f"[timeline]\n{name or module} = {module}\n"
+    if formats:
+        entries += "[timeline.formats]\n" + "".join(f"{line} = {module}\n" for line in formats.split())
+    (info / "entry_points.txt").write_text(entries, encoding="utf-8")
+
+
+_FORMAT_SOURCE = """
+    import timeline
+
+    class Format:
+        def __init__(self, name, extensions):
+            self.name, self.extensions = name, extensions
+            self.media_type, self.description, self.options = "text/plain", "{origin}", ()
+
+        def write(self, story, stream, options):
+            stream.write(b"{origin}")
+
+        def read(self, data, source):
+            raise NotImplementedError
+
+    @timeline.hookimpl
+    def timeline_{hook}():
+        return [{formats}]
+"""
+
+
+def _source(origin: str, hook: str, *formats: tuple[str, tuple[str, ...]]) -> str:
+    listed = ", ".join(f"Format({name!r}, {extensions!r})" for name, extensions in formats)
+    return _FORMAT_SOURCE.format(origin=origin, hook=hook, formats=listed)
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    """A folder of installed third-party plugins, first on ``sys.path``; their modules forgotten afterwards."""
+    import sys
+
+    root = tmp_path / "site"
+    root.mkdir()
+    monkeypatch.syspath_prepend(str(root))
+    before = set(sys.modules)
+    yield root
+    for name in set(sys.modules) - before:
+        if name.startswith("tp_"):
+            del sys.modules[name]
+
+
+def _lookups(registry: Registry) -> dict[str, str]:
+    """What each look-up of the scenario below gives: the origin of the format, or the error."""
+    results = {}
+    for label, lookup in [
+        ("json", lambda: registry.exporter("json")),
+        ("lines", lambda: registry.exporter("lines")),
+        ("a.md", lambda: registry.exporter_for_path("a.md")),
+        ("a.x", lambda: registry.reader_for_path("a.x")),
+        ("a.y", lambda: registry.reader_for_path("a.y")),
+        ("a.z", lambda: registry.reader_for_path("a.z")),
+        ("said", lambda: registry.exporter("said")),
+        ("done", lambda: registry.exporter("done")),
+        ("gone", lambda: registry.exporter("gone")),
+    ]:
+        try:
+            results[label] = lookup().description
+        except UnknownFormatError as exc:
+            results[label] = f"error: {str(exc).split(';')[0]}"
+    results["extensions"] = " ".join(sorted(registry.reader_extensions()))
+    return results
+
+
+def _scenario(site) -> None:
+    # Declared, and trying to take the built-in json: never imported for it, and never used.
+    _plugin_package(site, "timeline-aa", "tp_aa", _source("aa", "exporters", ("json", ())), formats="exporter.json")
+    # Two third parties declaring 'lines': the distribution sorting first wins.
+    _plugin_package(site, "timeline-lb", "tp_lb", _source("lb", "exporters", ("lines", (".lines",))),
+                    formats="exporter.lines.lines")
+    _plugin_package(site, "timeline-la", "tp_la", _source("la", "exporters", ("lines", ())), formats="exporter.lines")
+    # Undeclared (imported on every run), claiming .md under a name sorting before 'markdown': it gets .md.
+    _plugin_package(site, "timeline-amd", "tp_amd", _source("amd", "exporters", ("amd", (".md",))))
+    # 'foo' declared by two: the winner (timeline-fa) claims .y, the loser .x, so nothing reads .x.
+    _plugin_package(site, "timeline-fa", "tp_fa", _source("fa", "readers", ("foo", (".y",))), formats="reader.foo.y")
+    _plugin_package(site, "timeline-fb", "tp_fb", _source("fb", "readers", ("foo", (".x",)), ("bar", (".z",))),
+                    formats="reader.foo.x reader.bar.z")
+    # A declaration that does not match what the plugin provides ('done', not 'said').
+    _plugin_package(site, "timeline-liar", "tp_liar", _source("liar", "exporters", ("done", ())),
+                    formats="exporter.said")
+    # A declared plugin that cannot be imported.
+    _plugin_package(site, "timeline-gone", "tp_gone", "raise ImportError('gone for good')\n", formats="exporter.gone")
+
+
+def test_lazy_lookups_choose_what_importing_everything_chooses(site):
+    _scenario(site)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lazy = _lookups(Registry())
+        eager_registry = Registry()
+        eager_registry.plugins()
+        eager = _lookups(eager_registry)
+    assert lazy == eager
+    assert lazy == {
+        "json": "The timeline as canonical JSON, lossless: read it back with timeline itself",
+        "lines": "la",
+        "a.md": "amd",
+        "a.x": "error: cannot tell the input format of 'a.x' from its extension (.x)",
+        "a.y": "fa",
+        "a.z": "fb",
+        "said": "error: unknown format 'said'",
+        "done": "liar",
+        "gone": "error: unknown format 'gone' (did you mean 'done'?)",
+        "extensions": ".csv .ical .ics .json .mw .toml .y .yaml .yml .z",
+    }
+    messages = [str(w.message) for w in caught]
+    assert any("'json' is provided by both plugin 'json' (package timeline-events) and plugin 'tp_aa'" in m
+               for m in messages)
+    assert any("'lines' is provided by both plugin 'tp_la' (package timeline-la) and plugin 'tp_lb'" in m
+               for m in messages)
+    assert any("plugin 'tp_liar' (package timeline-liar) declares the exporters said in its 'timeline.formats' "
+               "entry points, but provides done" in m for m in messages)
+    assert any("plugin 'tp_gone' (package timeline-gone) could not be imported: ImportError: gone for good" in m
+               for m in messages)
+
+
+def test_a_declared_plugin_is_imported_only_when_its_format_is_needed(site):
+    _scenario(site)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        registry = Registry()
+        assert registry.exporter("json").name == "json"  # the clash is known from the declarations alone
+        assert _imported(registry) == {"json", "tp_amd"}  # the undeclared plugin is imported on every run
+        assert registry.exporter("lines").description == "la"
+        assert registry.reader_for_path("a.z").description == "fb"
+        assert _imported(registry) == {"json", "tp_amd", "tp_la", "tp_fb"}
+    assert [str(w.message) for w in caught if "provided by both" in str(w.message)] == [
+        "format 'json' is provided by both plugin 'json' (package timeline-events) and plugin 'tp_aa' "
+        "(package timeline-aa); using the one from plugin 'json' (package timeline-events)",
+        "format 'lines' is provided by both plugin 'tp_la' (package timeline-la) and plugin 'tp_lb' "
+        "(package timeline-lb); using the one from plugin 'tp_la' (package timeline-la)",
+        "reader 'foo' is provided by both plugin 'tp_fa' (package timeline-fa) and plugin 'tp_fb' "
+        "(package timeline-fb); using the one from plugin 'tp_fa' (package timeline-fa)",
+    ]
+    assert not any("could not be imported" in str(w.message) for w in caught)  # tp_gone was never needed
+
+
+def test_timeline_plugins_leaves_out_declared_plugins_too(site):
+    _scenario(site)
+    registry = Registry(environ={"TIMELINE_PLUGINS": "timeline-lb"})
+    assert registry.exporter("lines").description == "lb"
+    assert {info.name for info in registry.plugins() if not info.builtin} == {"tp_lb"}
+
+
+def test_a_declaration_this_version_cannot_read_makes_the_plugin_load_eagerly(site):
+    _plugin_package(site, "timeline-future", "tp_future", _source("future", "exporters", ("fut", ())),
+                    formats="exporter.fut locale.ko")
+    registry = Registry()
+    registry.exporter("json")
+    assert "tp_future" in _imported(registry)
+
+
+def test_declaration_names():
+    from timeline.registry import _declaration
+
+    assert _declaration("exporter.markdown.md") == ("exporter", "markdown", ".md")
+    assert _declaration("exporter.timelinejs.timeline.JSON") == ("exporter", "timelinejs", ".timeline.json")
+    assert _declaration("reader.timelinejs") == ("reader", "timelinejs", None)
+    for unreadable in ("exporter", "exporter.", "exporter.x.", "locale.ko", "reader..md"):
+        assert _declaration(unreadable) is None, unreadable
