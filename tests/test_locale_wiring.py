@@ -133,3 +133,66 @@ def test_preview_writes_the_page_in_the_locale(runner, tmp_path, monkeypatch):
 
     page = Path(result.stdout.strip()).read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
+
+
+# --- Markdown -------------------------------------------------------------------------
+
+
+def _markdown(story: timeline.Timeline, code: str, **options: object) -> str:
+    data, _ = timeline.export_with_report(story, "markdown", options=options, locale=code)
+    assert data is not None
+    return data.decode("utf-8")
+
+
+def test_markdown_in_english_is_the_same_as_without_a_locale():
+    story = timeline.sample()
+    for options in ({}, {"toc": True}, {"sources": False, "heading_level": 2}):
+        assert _markdown(story, "en", **options).encode() == timeline.export(story, "markdown", **options)
+        assert _markdown(story, "en-GB", **options).encode() == timeline.export(story, "markdown", **options)
+
+
+def test_markdown_in_russian():
+    story = timeline.sample()
+    text = _markdown(story, "ru", toc=True)
+    count = len(story.events)
+    assert count == 57  # the sample: the plural form below is the one 57 takes ("многие")
+    assert "*57 событий: 26 июня 1945\u202fг. — 4 декабря 2024\u202fг. Обновлено: " in text
+    assert "г..\n" not in text and "г.. " not in text  # no second full stop after "г."
+    for heading in ("## Содержание\n", "## События\n"):
+        assert heading in text
+    for label in ("\nТеги: ", "\nСм. также: ", "\nИсточники:\n"):
+        assert label in text
+    assert "**19 июня 2024\u202fг.**" in text
+    for english in ("## Events", "## Contents", "\nTags: ", "\nSources:", "See also", " events", "Last updated"):
+        assert english not in text
+
+
+def test_markdown_in_korean():
+    text = _markdown(timeline.sample(), "ko", toc=True)
+    assert "*사건 57건, 1945년 6월 26일 ~ 2024년 12월 4일. 최종 수정: " in text
+    assert "**2024년 6월 19일**" in text
+    for heading in ("## 목차\n", "## 사건\n"):
+        assert heading in text
+    for label in ("\n태그: ", "\n관련 항목: ", "\n출처:\n"):
+        assert label in text
+
+
+@pytest.mark.parametrize(("count", "words"), [(1, "1 событие"), (2, "2 события"), (5, "5 событий"), (21, "21 событие")])
+def test_markdown_summary_takes_the_russian_plural_forms(count, words):
+    story = timeline.Timeline(id="t", title="T", events=[
+        timeline.Event(id=f"e{i}", title=f"E{i}", start=timeline.Date(2000 + i)) for i in range(count)
+    ])
+    assert f"*{words}: 2000 — " in _markdown(story, "ru")
+
+
+def test_markdown_eras_media_and_ongoing_in_the_locale():
+    story = timeline.Timeline(id="t", title="T", eras=[
+        timeline.Era(title="Now", start=timeline.Date(2022, 2, 24), ongoing=True),
+    ], events=[
+        timeline.Event(id="war", title="War", start=timeline.Date(2022, 2, 24), ongoing=True,
+                       media=timeline.Media(url="https://example.org/a.jpg")),
+    ])
+    text = _markdown(story, "ru")
+    assert "## Эпохи\n" in text and "*24 февраля 2022\u202fг. — настоящее время*" in text
+    assert "**24 февраля 2022\u202fг. — настоящее время**" in text
+    assert "Медиа: [Медиа](<https://example.org/a.jpg>)" in text
