@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -132,7 +134,8 @@ def test_preview_writes_the_page_in_the_locale(runner, tmp_path, monkeypatch):
     from pathlib import Path
 
     page = Path(result.stdout.strip()).read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>")
+    assert "19 июня 2024\u202fг." in page
+    assert _page_options(page)["language"] == "ru"
 
 
 # --- Markdown -------------------------------------------------------------------------
@@ -196,3 +199,53 @@ def test_markdown_eras_media_and_ongoing_in_the_locale():
     assert "## Эпохи\n" in text and "*24 февраля 2022\u202fг. — настоящее время*" in text
     assert "**24 февраля 2022\u202fг. — настоящее время**" in text
     assert "Медиа: [Медиа](<https://example.org/a.jpg>)" in text
+
+
+# --- TimelineJS -----------------------------------------------------------------------
+
+
+def _page_options(page: str) -> dict[str, Any]:
+    options: dict[str, Any] = json.loads(page.split('id="timeline-options">', 1)[1].split("</script>", 1)[0])
+    return options
+
+
+def _slides(code: str) -> dict[str, dict[str, Any]]:
+    data, _ = timeline.export_with_report(timeline.sample(), "timelinejs", locale=code)
+    assert data is not None
+    return {slide["unique_id"]: slide for slide in json.loads(data)["events"]}
+
+
+def test_timelinejs_display_dates_in_the_locale():
+    english, russian, korean = _slides("en"), _slides("ru"), _slides("ko")
+    assert english.keys() == russian.keys() == korean.keys()
+    assert [s["display_date"] for s in english.values()].count("19 June 2024") >= 1
+    assert "19 июня 2024\u202fг." in [s["display_date"] for s in russian.values()]
+    assert "2024년 6월 19일" in [s["display_date"] for s in korean.values()]
+    for key, slide in russian.items():  # only the words change: dates TimelineJS places by stay the same
+        assert slide["start_date"] == english[key]["start_date"]
+        assert slide.get("end_date") == english[key].get("end_date")
+    assert any("<p>Источники:</p>" in s["text"]["text"] for s in russian.values())
+
+
+def test_timelinejs_english_is_unchanged():
+    for fmt in ("timelinejs", "timelinejs-html"):
+        data, _ = timeline.export_with_report(timeline.sample(), fmt, locale="en")
+        assert data == timeline.export(timeline.sample(), fmt)
+
+
+@pytest.mark.parametrize(("code", "language"), [
+    ("en", "en"), ("de", "de"), ("fr", "fr"), ("ja", "ja"), ("ko", "ko"), ("ru", "ru"), ("uk", "uk"), ("zh", "zh-cn"),
+])
+def test_the_locale_sets_timelinejs_language_unless_it_is_given(code, language):
+    story = timeline.sample()
+    page, _ = timeline.export_with_report(story, "timelinejs-html", locale=code)
+    assert page is not None and _page_options(page.decode())["language"] == language
+    page, _ = timeline.export_with_report(story, "timelinejs-html", locale=code, options={"language": "es"})
+    assert page is not None and _page_options(page.decode())["language"] == "es"
+
+
+def test_the_page_without_javascript_lists_localised_dates():
+    page, _ = timeline.export_with_report(timeline.sample(), "timelinejs-html", locale="ko")
+    assert page is not None
+    noscript = page.decode().split("<noscript>", 1)[1].split("</noscript>", 1)[0]
+    assert "<strong>2024년 6월 19일</strong>" in noscript
