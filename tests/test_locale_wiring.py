@@ -249,3 +249,46 @@ def test_the_page_without_javascript_lists_localised_dates():
     assert page is not None
     noscript = page.decode().split("<noscript>", 1)[1].split("</noscript>", 1)[0]
     assert "<strong>2024년 6월 19일</strong>" in noscript
+
+
+# --- iCalendar ------------------------------------------------------------------------
+
+
+def _ical(story: timeline.Timeline, code: str) -> str:
+    data, _ = timeline.export_with_report(story, "ical", locale=code)
+    assert data is not None
+    return data.decode("utf-8").replace("\r\n ", "")
+
+
+def test_ical_descriptions_in_the_locale_and_properties_as_rfc_5545_has_them():
+    story = timeline.sample()
+    english, russian = _ical(story, "en"), _ical(story, "ru")
+    assert english.encode() == timeline.export(story, "ical").replace(b"\r\n ", b"")
+    assert "DESCRIPTION:19 июня 2024\u202fг." in russian
+    assert "\\n\\nИсточники:\\n- " in russian and "Sources:" not in russian
+    assert "LANGUAGE=" not in russian  # SUMMARY is the data's own text, not translated
+
+    def properties(text: str) -> list[str]:
+        return [line for line in text.split("\r\n") if not line.startswith("DESCRIPTION:")]
+
+    assert properties(russian) == properties(english)  # only the descriptions' words change
+
+
+def test_ical_ongoing_as_of_in_the_locale():
+    story = timeline.Timeline(id="t", title="T", updated=timeline.Date(2024, 12, 4), events=[
+        timeline.Event(id="war", title="War", start=timeline.Date(2022, 2, 24), ongoing=True,
+                       media=timeline.Media(url="https://example.org/a.jpg", caption="Map")),
+    ])
+    assert "DESCRIPTION:24 февраля 2022\u202fг. — настоящее время на 4 декабря 2024\u202fг." in _ical(story, "ru")
+    assert "Медиа: Map: https://example.org/a.jpg" in _ical(story, "ru")
+
+
+@pytest.mark.parametrize("code", ["en", "ru", "ko"])
+def test_ical_in_any_locale_reads_back_to_the_same_descriptions(code):
+    story = timeline.sample()
+    data, _ = timeline.export_with_report(story, "ical", locale=code)
+    assert data is not None
+    back = timeline.load_bytes(data, input_format="ical")
+    english = timeline.load_bytes(timeline.export(story, "ical") or b"", input_format="ical")
+    assert [e.description for e in back.events] == [e.description for e in english.events]
+    assert [e.sources for e in back.events] == [e.sources for e in english.events]
