@@ -44,6 +44,7 @@ from timeline import (
     human_span,
     iter_events,
     markdown_to_text,
+    message,
     safe_url,
 )
 from timeline import (
@@ -287,11 +288,11 @@ def _geo_number(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def _source_text(source: Source, url: str | None) -> str:
+def _source_text(source: Source, url: str | None, locale: str = "en") -> str:
     """A source in words, with ``url``, its :func:`safe_url`."""
     parts = [p for p in (source.title, source.publisher) if p]
     if source.date is not None:
-        parts.append(human_date(source.date))
+        parts.append(human_date(source.date, locale=locale))
     text = ", ".join(parts)
     if url is not None:
         text = f"{text}: {url}" if text else url
@@ -339,7 +340,7 @@ class IcalExporter:
         self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: ExportContext | None = None
     ) -> None:
         report = context.report if context is not None else None
-        writer = _Writer(timeline, options)
+        writer = _Writer(timeline, options, context.locale if context is not None else "en")
         write = stream.write
         write(writer.header())
         skipped: list[str] = []
@@ -375,8 +376,10 @@ class IcalExporter:
 class _Writer:
     """Turns one event at a time into the bytes of its VEVENT."""
 
-    def __init__(self, timeline: Timeline, options: Mapping[str, Any]) -> None:
+    def __init__(self, timeline: Timeline, options: Mapping[str, Any], locale: str = "en") -> None:
         self.timeline = timeline
+        #: the language of DESCRIPTION's dates and labels; property values stay as RFC 5545 has them
+        self.locale = locale
         self.skip_coarse = options.get("coarse_dates", "span") == "skip"
         self.stretch = options.get("ongoing", "marker") == "until_export"
         self.refresh = int(options.get("refresh_hours", 24))
@@ -391,7 +394,8 @@ class _Writer:
         }
         known = timeline_as_of(timeline)
         #: " as of <date>" after "ongoing", or nothing when the data does not say when it was last true
-        self.as_of = "" if known is None else f" as of {human_date(known)}"
+        self.as_of = "" if known is None else " " + message("as of", "as of {date}", locale).format(
+            date=human_date(known, locale=locale))
         # the export date for ongoing=until_export: SOURCE_DATE_EPOCH, else the data's `updated`
         stretch_to = timeline_source_date_epoch() or timeline.updated
         self.today: Day | None = None if stretch_to is None else stretch_to.first_day()
@@ -516,7 +520,7 @@ class _Writer:
 
     def _when(self, event: Event) -> str:
         start, end, ongoing = event.start, event.end, event.ongoing
-        text = human_span(start, end, ongoing=ongoing)
+        text = human_span(start, end, ongoing=ongoing, locale=self.locale)
         notes: list[str] = []
         first = start.precision
         if end is None:
@@ -542,7 +546,7 @@ class _Writer:
             notes.append(f"local time in {zone}")
         if ongoing:
             if self.stretch and self.today is not None and self.today >= start.first_day():
-                notes.append(f"shown until the export date, {human_date(Date(*self.today))}")
+                notes.append(f"shown until the export date, {human_date(Date(*self.today), locale=self.locale)}")
             elif self.as_of:
                 text += self.as_of
             else:
@@ -563,12 +567,14 @@ class _Writer:
             url = safe_url(media.url)
             label = ", ".join(p for p in (media.caption, media.credit) if p)
             if url is not None or label:
-                parts.append("Media: " + (f"{label}: {url}" if label and url else label or url or ""))
+                parts.append(f"{message('label', 'Media', self.locale)}: "
+                             + (f"{label}: {url}" if label and url else label or url or ""))
         if self.with_sources and event.sources:
             if urls is None:
                 urls = [safe_url(source.url) for source in event.sources]
-            lines = [_source_text(source, url) for source, url in zip(event.sources, urls, strict=True)]
-            parts.append("Sources:\n" + "\n".join(f"- {line}" for line in lines if line))
+            lines = [_source_text(source, url, self.locale) for source, url in zip(event.sources, urls, strict=True)]
+            label = message("label", "Sources", self.locale)
+            parts.append(f"{label}:\n" + "\n".join(f"- {line}" for line in lines if line))
         return "\n\n".join(parts)
 
 

@@ -852,12 +852,17 @@ def _parsed_start(event: Mapping[str, Any]) -> Any:
     return _dt.datetime(*date.utc_fields(), tzinfo=_dt.timezone.utc)
 
 
+#: The paragraphs our exporter adds, labelled in the export's locale ("Sources:", "Источники:", "출처:").
+_SOURCES_PARAGRAPH = re.compile(r"[^\n:]{1,40}:\n")
+_MEDIA_PARAGRAPH = re.compile(r"[^\n:]{1,40}: ")
+
+
 def _own_description(text: str, component: Any) -> str:
     """The description as our exporter wrote it, without the paragraphs it added (when, media, sources)."""
     paragraphs = text.split("\n\n")[1:]
-    if paragraphs and component.get("X-TIMELINE-SOURCE") is not None and paragraphs[-1].startswith("Sources:\n"):
+    if paragraphs and component.get("X-TIMELINE-SOURCE") is not None and _SOURCES_PARAGRAPH.match(paragraphs[-1]):
         paragraphs.pop()
-    if paragraphs and component.get("X-TIMELINE-MEDIA") is not None and paragraphs[-1].startswith("Media: "):
+    if paragraphs and component.get("X-TIMELINE-MEDIA") is not None and _MEDIA_PARAGRAPH.match(paragraphs[-1]):
         paragraphs.pop()
     return "\n\n".join(paragraphs)
 

@@ -26,6 +26,8 @@ from timeline import (
     human_span,
     iter_events,
     markdown_to_markdown,
+    message,
+    plural_message,
     safe_url,
 )
 
@@ -41,13 +43,18 @@ def link(text: str, url: str | None) -> str:
     return f"[{label}](<{quote(target, safe=_URL_SAFE)}>)"
 
 
-def _source_line(source: Source) -> str:
+def _sentence(text: str, last: str) -> str:
+    """``text`` with a full stop, unless it ends with ``last``, a date that has one ("2024 г.")."""
+    return text if last.endswith(".") else text + "."
+
+
+def _source_line(source: Source, locale: str) -> str:
     title = source.title or source.url or "source"
     parts = [link(title, source.url)]
     if source.publisher:
         parts.append(escape_markdown(source.publisher))
     if source.date is not None:
-        parts.append(escape_markdown(human_date(source.date)))
+        parts.append(escape_markdown(human_date(source.date, locale=locale)))
     return ", ".join(parts)
 
 
@@ -68,6 +75,7 @@ class MarkdownExporter:
         self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: ExportContext | None = None
     ) -> None:
         report = context.report if context is not None else None
+        locale = context.locale if context is not None else "en"
         level: int = options.get("heading_level", 1)
         write = stream.write
 
@@ -78,24 +86,24 @@ class MarkdownExporter:
         block(f"{h1} {escape_markdown(timeline.title)}\n\n")
         if timeline.description:
             block(markdown_to_markdown(timeline.description, heading_level=level + 1) + "\n")
-        summary = self._summary(timeline)
+        summary = self._summary(timeline, locale)
         if summary:
             block(f"*{summary}*\n\n")
         if options.get("toc", False) and timeline.events:
-            block(f"{h2} Contents\n\n")
+            block(f"{h2} {message('heading', 'Contents', locale)}\n\n")
             for event in timeline.events:
-                date = human_span(event.start, event.end, ongoing=event.ongoing)
+                date = human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)
                 block(f"- {escape_markdown(date)}: {escape_markdown(event.title)}\n")
             block("\n")
         if timeline.eras:
-            block(f"{h2} Eras\n\n")
+            block(f"{h2} {message('heading', 'Eras', locale)}\n\n")
             for era in timeline.eras:
-                block(self._era(era, h3, level + 3))
+                block(self._era(era, h3, level + 3, locale))
         if timeline.events:
-            block(f"{h2} Events\n\n")
+            block(f"{h2} {message('heading', 'Events', locale)}\n\n")
             titles = {event.id: event.title for event in timeline.events}
             for event in iter_events(timeline):
-                block(self._event(event, h3, level + 3, titles, bool(options.get("sources", True))))
+                block(self._event(event, h3, level + 3, titles, bool(options.get("sources", True)), locale))
                 if report is not None:
                     report.wrote(event)
                     location = event.location
@@ -104,31 +112,38 @@ class MarkdownExporter:
                         report.approximated(event, "location", "coordinates rounded to 4 decimal places")
 
     @staticmethod
-    def _summary(timeline: Timeline) -> str:
+    def _summary(timeline: Timeline, locale: str) -> str:
         parts = []
         count = len(timeline.events)
         if count:
-            first, last = timeline.events[0], timeline.events[-1]
-            parts.append(
-                f"{count} event{'s' if count != 1 else ''}, "
-                f"{escape_markdown(human_date(first.start))} to {escape_markdown(human_date(last.start))}."
+            events = plural_message("summary", "{count} event", "{count} events", count, locale).format(count=count)
+            first = human_date(timeline.events[0].start, locale=locale)
+            last = human_date(timeline.events[-1].start, locale=locale)
+            text = message("summary", "{events}, {first} to {last}", locale).format(
+                events=events, first=escape_markdown(first), last=escape_markdown(last)
             )
+            parts.append(_sentence(text, last))
         if timeline.updated is not None:
-            parts.append(f"Last updated {escape_markdown(human_date(timeline.updated))}.")
+            updated = human_date(timeline.updated, locale=locale)
+            text = message("summary", "Last updated {date}", locale).format(date=escape_markdown(updated))
+            parts.append(_sentence(text, updated))
         return " ".join(parts)
 
     @staticmethod
-    def _era(era: Era, heading: str, inner_level: int) -> str:
-        span = human_span(era.start, era.end, ongoing=era.ongoing)
+    def _era(era: Era, heading: str, inner_level: int, locale: str) -> str:
+        span = human_span(era.start, era.end, ongoing=era.ongoing, locale=locale)
         text = f"{heading} {escape_markdown(era.title)}\n\n*{escape_markdown(span)}*\n\n"
         if era.description:
             text += markdown_to_markdown(era.description, heading_level=min(inner_level, 6)) + "\n"
         return text
 
     @staticmethod
-    def _event(event: Event, heading: str, inner_level: int, titles: Mapping[str, str], with_sources: bool) -> str:
+    def _event(
+        event: Event, heading: str, inner_level: int, titles: Mapping[str, str], with_sources: bool, locale: str
+    ) -> str:
         lines = [f"{heading} {escape_markdown(event.title)}\n\n"]
-        facts = [f"**{escape_markdown(human_span(event.start, event.end, ongoing=event.ongoing))}**"]
+        span = human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)
+        facts = [f"**{escape_markdown(span)}**"]
         if event.location is not None:
             place = event.location.name or ""
             if event.location.has_coordinates:
@@ -143,18 +158,19 @@ class MarkdownExporter:
             lines.append(markdown_to_markdown(event.description, heading_level=min(inner_level, 6)) + "\n")
         if event.media is not None:
             media = event.media
-            label = media.caption or "Media"
+            media_label = message("label", "Media", locale)
+            label = media.caption or media_label
             credit = f" ({escape_markdown(media.credit)})" if media.credit else ""
-            lines.append(f"Media: {link(label, media.url)}{credit}\n\n")
+            lines.append(f"{media_label}: {link(label, media.url)}{credit}\n\n")
         if event.tags:
-            lines.append(f"Tags: {', '.join(escape_markdown(t) for t in event.tags)}\n\n")
+            lines.append(f"{message('label', 'Tags', locale)}: {', '.join(escape_markdown(t) for t in event.tags)}\n\n")
         if event.related:
             related = _names(event.related, titles)
             if related:
-                lines.append(f"See also: {related}\n\n")
+                lines.append(f"{message('label', 'See also', locale)}: {related}\n\n")
         if with_sources and event.sources:
-            lines.append("Sources:\n\n")
-            lines.extend(f"- {_source_line(s)}\n" for s in event.sources)
+            lines.append(f"{message('label', 'Sources', locale)}:\n\n")
+            lines.extend(f"- {_source_line(s, locale)}\n" for s in event.sources)
             lines.append("\n")
         return "".join(lines)
 

@@ -43,6 +43,7 @@ from timeline import (
     human_span,
     iter_events,
     markdown_to_html,
+    message,
     safe_url,
 )
 from timeline import (
@@ -80,6 +81,10 @@ _JS_MIN_YEAR, _JS_MAX_YEAR = -271820, 275759
 _URL_SAFE = ":/?#[]@!$&()*+,;=%~"
 
 #: Locales TimelineJS 3.9 ships (dist/js/locale/*.json).
+#: TimelineJS's language code for each of our locales: its labels ("Return to Title") and axis dates.
+TIMELINEJS_LANGUAGE = {
+    "de": "de", "en": "en", "fr": "fr", "ja": "ja", "ko": "ko", "ru": "ru", "uk": "uk", "zh": "zh-cn",
+}
 LANGUAGES = (
     "af", "ar", "be", "bg", "ca", "cz", "da", "de", "el", "en", "en-24hr", "en-gb", "en-week", "eo", "es",
     "et", "eu", "fa", "fi", "fo", "fr", "fy", "ga", "gl", "he", "hi", "hr", "hu", "hy", "id", "is", "it",
@@ -294,14 +299,14 @@ def _link(label: str, url: str | None) -> str:
     return f'<a href="{html.escape(target, quote=True)}">{text}</a>'
 
 
-def _source_item(source: Source) -> str:
+def _source_item(source: Source, locale: str = "en") -> str:
     parts = [_link(source.title or source.url or "source", source.url)]
     if source.title and source.url and safe_url(source.url) is None:
         parts.append(_html_text(source.url))
     if source.publisher:
         parts.append(_html_text(source.publisher))
     if source.date is not None:
-        parts.append(_html_text(human_date(source.date)))
+        parts.append(_html_text(human_date(source.date, locale=locale)))
     return "<li>" + ", ".join(parts) + "</li>"
 
 
@@ -380,13 +385,13 @@ def _span_end(start: Date, end: Date | None, ongoing: bool, updated: Date | None
 # --- the mapping ---------------------------------------------------------------
 
 
-def _body(description: str, sources: tuple[Source, ...] = (), extra: str = "") -> str:
+def _body(description: str, sources: tuple[Source, ...] = (), extra: str = "", locale: str = "en") -> str:
     text = markdown_to_html(description).strip() if description else ""
     if extra:
         text += extra
     if sources:
-        items = "".join(_source_item(source) for source in sources)
-        text += f"<p>Sources:</p><ul>{items}</ul>"
+        items = "".join(_source_item(source, locale) for source in sources)
+        text += f"<p>{_html_text(message('label', 'Sources', locale))}:</p><ul>{items}</ul>"
     return text
 
 
@@ -417,15 +422,17 @@ def _media(event: Event) -> tuple[dict[str, str] | None, str]:
     return out, ""
 
 
-def event_slide(event: Event, updated: Date | None) -> dict[str, Any]:
-    """One event as a TimelineJS slide object."""
+def event_slide(event: Event, updated: Date | None, locale: str = "en") -> dict[str, Any]:
+    """One event as a TimelineJS slide object; ``locale`` is the language of its dates and labels."""
     slide: dict[str, Any] = {"unique_id": event.id, "start_date": date_parts(event.start)}
     end = _span_end(event.start, event.end, event.ongoing, updated)
     if end is not None:
         slide["end_date"] = end
-    slide["display_date"] = _stripped_text(human_span(event.start, event.end, ongoing=event.ongoing))
+    slide["display_date"] = _stripped_text(human_span(event.start, event.end, ongoing=event.ongoing, locale=locale))
     media, media_text = _media(event)
-    slide["text"] = {"headline": _html_text(event.title), "text": _body(event.description, event.sources, media_text)}
+    slide["text"] = {
+        "headline": _html_text(event.title), "text": _body(event.description, event.sources, media_text, locale)
+    }
     if media is not None:
         slide["media"] = media
     if event.group and event.group.strip():
@@ -495,6 +502,7 @@ def _write_data(
     dump: Callable[[Any, int], str],
     pad: str,
     report: Report | None = None,
+    locale: str = "en",
 ) -> None:
     """Write the whole TimelineJS configuration object (keys in a fixed order) as JSON, one slide at a time.
 
@@ -511,7 +519,7 @@ def _write_data(
     write(f'{pad}"title"{sep}{dump(_title_slide(timeline), 1)},{nl}{pad}"events"{sep}[')
     first = True
     for event in iter_events(timeline):
-        slide = event_slide(event, updated)
+        slide = event_slide(event, updated, locale)
         write(("" if first else ",") + nl + pad * 2 + dump(slide, 2))
         first = False
         if report is not None:
@@ -568,7 +576,7 @@ class TimelineJsExporter:
             stream.write(text.encode("utf-8"))
 
         _write_data(timeline, write, _json_dumper(indent), " " * indent,
-                    context.report if context is not None else None)
+                    context.report if context is not None else None, context.locale if context is not None else "en")
         write("\n")
 
 
@@ -620,14 +628,14 @@ _BOOT = """(function () {
 })();""".replace("CONTAINER", CONTAINER_ID)
 
 
-def _noscript(timeline: Timeline, write: Callable[[str], None]) -> None:
+def _noscript(timeline: Timeline, write: Callable[[str], None], locale: str = "en") -> None:
     """The events as a plain list, for readers without JavaScript (written line by line)."""
     write(f"<noscript>\n<h1>{_html_text(timeline.title)}</h1>\n")
     if timeline.description:
         write(markdown_to_html(timeline.description).strip() + "\n")
     write("<p>This page needs JavaScript to show the interactive timeline. Its events:</p>\n<ol>\n")
     for event in timeline.events:
-        date = _html_text(human_span(event.start, event.end, ongoing=event.ongoing))
+        date = _html_text(human_span(event.start, event.end, ongoing=event.ongoing, locale=locale))
         write(f"<li><strong>{date}</strong>: {_html_text(event.title)}</li>\n")
     write("</ol>\n</noscript>")
 
@@ -640,8 +648,8 @@ class TimelineJsPageExporter:
     options = (
         Option("assets_url", "Base URL of TimelineJS's css/ and js/ folders (self-hosting, offline use); "
                "default: Knight Lab's CDN, pinned"),
-        Option("language", "TimelineJS's language for its own labels and axis dates", default="en",
-               choices=LANGUAGES),
+        Option("language", "TimelineJS's language for its own labels and axis dates; default: the one for "
+               "--locale (en, de, fr, ja, ko, ru, uk, zh-cn)", choices=LANGUAGES),
         Option("start_at_slide", "Slide shown first: 0 is the title slide, 1 the first event", type="int",
                default=0, minimum=0),
         Option("start_at_end", "Start at the last event", type="bool", default=False),
@@ -659,9 +667,10 @@ class TimelineJsPageExporter:
     ) -> None:
         base = _assets_base(options.get("assets_url"))
         font = options.get("font", "default")
+        locale = context.locale if context is not None else "en"
         tl_options = {
             "script_path": base + "js/",
-            "language": options.get("language", "en"),
+            "language": options.get("language") or TIMELINEJS_LANGUAGE[locale],
             "start_at_slide": options.get("start_at_slide", 0),
             "start_at_end": options.get("start_at_end", False),
             "timenav_position": options.get("timenav_position", "bottom"),
@@ -704,9 +713,10 @@ html, body {{ height: 100%; margin: 0; padding: 0; }}
             write(_SCRIPT_UNSAFE.sub(_script_escape, text))
 
         write(head)
-        _noscript(timeline, write)
+        _noscript(timeline, write, locale)
         write('\n<script type="application/json" id="timeline-data">')
-        _write_data(timeline, write_script, _json_dumper(0), "", context.report if context is not None else None)
+        _write_data(timeline, write_script, _json_dumper(0), "", context.report if context is not None else None,
+                    locale)
         write(tail)
 
 

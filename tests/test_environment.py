@@ -3,7 +3,7 @@
 Every registered exporter is run through the real command in a subprocess
 under different time zones (``TZ``), locales (``LC_ALL``, including Turkish,
 whose upper case of "i" is not "I"), hash seeds (``PYTHONHASHSEED``) and
-orders of the input files on the command line; every run must give exactly
+orders of the input files on the command line, in every ``--locale``; every run must give exactly
 the bytes of the first (and of the sample read as one file).  ``SOURCE_DATE_EPOCH`` stands in for "now" where a
 format needs one, and nothing else does.
 
@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 import timeline
+from timeline.locales import SUPPORTED_LOCALES
 from timeline.registry import Registry
 
 HANG_GUARD = 120
@@ -160,6 +161,22 @@ def test_same_bytes_whatever_the_environment_and_file_order(split_sample, fmt):
         assert got == reference, (
             f"{fmt} differs under TZ={env[0]} LC_ALL={env[1]} PYTHONHASHSEED={env[2]} "
             f"SOURCE_DATE_EPOCH={epoch}, files {names}"
+        )
+
+
+@pytest.mark.parametrize("code", [code for code in SUPPORTED_LOCALES if code != "en"])
+@pytest.mark.parametrize("fmt", EXPORTERS)
+def test_every_locale_gives_the_same_bytes_whatever_the_environment(fmt, code):
+    """``--locale`` alone chooses the language: LANG, LC_ALL, TZ and the hash seed change nothing (issue 15)."""
+    sample = str(timeline.sample_path())
+    reference_env, *others = _environments()
+    reference = _run(["export", sample, "-f", fmt, "--locale", code], *reference_env)
+    assert reference
+    for env, epoch in zip(others, itertools.cycle(EPOCHS)):
+        got = _run(["export", sample, "-f", fmt, "--locale", code], *env, SOURCE_DATE_EPOCH=epoch)
+        assert got == reference, (
+            f"{fmt} in {code} differs under TZ={env[0]} LC_ALL={env[1]} PYTHONHASHSEED={env[2]} "
+            f"SOURCE_DATE_EPOCH={epoch}"
         )
 
 

@@ -262,6 +262,27 @@ def test_sample_renders_every_event(render: Callable[..., Rendered]) -> None:
     assert all(url.startswith("https://fonts.gstatic.com/") for url in rendered.outside), rendered.outside
 
 
+@pytest.mark.parametrize(("code", "anchor"), [("ru", "19 июня 2024\u202fг."), ("ko", "2024년 6월 19일")])
+def test_sample_in_a_locale_shows_localised_dates_on_the_slides(
+    render: Callable[..., Rendered], code: str, anchor: str
+) -> None:
+    """Issue 15: ``--locale`` writes display_date in the locale, and TimelineJS shows it as written."""
+    tl = timeline.sample()
+    page, _ = timeline.export_with_report(tl, "timelinejs-html", locale=code)
+    assert page is not None
+    rendered = render({"index.html": page}, wait_slides=len(tl.events) + 1)
+    rendered.assert_clean()
+    slides = rendered.slides()
+    by_id = {slide["id"]: slide for slide in slides[1:]}
+    assert sorted(by_id) == sorted(event.id for event in tl.events)
+    for event in tl.events:
+        assert by_id[event.id]["date"] == human_span(event.start, event.end, ongoing=event.ongoing, locale=code)
+    assert anchor in [slide["date"] for slide in slides[1:]]
+    assert rendered.js("() => window.timeline.language.lang") == code
+    ARTIFACTS.mkdir(exist_ok=True)
+    rendered.page.screenshot(path=str(ARTIFACTS / f"timelinejs-sample-{code}.png"))
+
+
 # --- hostile data ------------------------------------------------------------------
 
 PWN = "window.__pwned=1"

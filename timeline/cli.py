@@ -192,6 +192,30 @@ def _filter_options(func: F) -> F:
     return func
 
 
+def _resolve_locale_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--locale``: a supported code (``ru-RU`` gives ``ru``), with Babel present for any but English."""
+    from .locales import _cldr, resolve_locale
+
+    code = resolve_locale(value)  # UnknownLocaleError: a usage error, exit status 2, with "did you mean"
+    if code != "en":
+        _cldr(code)  # fail before loading data when the [locales] extra is missing
+    return code
+
+
+def _locale_option(func: F) -> F:
+    return click.option(
+        "--locale",
+        metavar="LOCALE",
+        default="en",
+        show_default=True,
+        callback=_resolve_locale_option,
+        help=(
+            "Write dates and wording in this language: de, en, fr, ja, ko, ru, uk, zh (ru-RU, ko_KR.UTF-8 "
+            "also work). Never taken from LANG or LC_ALL. Other than en needs timeline-events[locales]."
+        ),
+    )(func)
+
+
 def _load(
     files: Sequence[str],
     input_format: str | None,
@@ -378,6 +402,7 @@ def cli() -> None:
     is_flag=True,
     help="Exit with status 1 if any event was left out (or the exporter cannot say); -o is then not replaced.",
 )
+@_locale_option
 @_filter_options
 def export(
     files: tuple[str, ...],
@@ -389,6 +414,7 @@ def export(
     report_text: bool,
     report_json: str | None,
     strict: bool,
+    locale: str,
     tags: tuple[str, ...],
     groups: tuple[str, ...],
     since: str | None,
@@ -403,6 +429,7 @@ def export(
       timeline export timeline.yaml -f json -O indent=0 | jq .
       timeline export --format ical --help    # the format's options
       timeline export -o story.ics --report   # what the calendar could not hold
+      timeline export --locale ru -o russia-dprk.ru.md
     """
     from .exporting import export_with_report
     from .options import parse_option_assignments
@@ -428,12 +455,12 @@ def export(
         if to_stdout:
             stdout = sys.stdout.buffer
             _, report = export_with_report(
-                timeline, exporter.name, stdout, registry=registry, options=options, check=check
+                timeline, exporter.name, stdout, registry=registry, options=options, locale=locale, check=check
             )
             stdout.flush()
         else:
             _, report = export_with_report(
-                timeline, exporter.name, output, registry=registry, options=options, check=check
+                timeline, exporter.name, output, registry=registry, options=options, locale=locale, check=check
             )
     _tell(report, None if to_stdout else output, report_text, report_json)
 
@@ -557,18 +584,20 @@ def _check_report(timeline: Timeline | None, problems: Sequence[Any]) -> str:
 
 @cli.command()
 @_input_options
+@_locale_option
 @_filter_options
 def show(
     files: tuple[str, ...],
     input_format: str | None,
     reader_option_pairs: tuple[str, ...],
+    locale: str,
     tags: tuple[str, ...],
     groups: tuple[str, ...],
     since: str | None,
     until: str | None,
 ) -> None:
     """Print the events in order, one line each, with their dates."""
-    from .display import human_span
+    from .locales import display_width, human_span, plural_message
     from .text import replace_controls
 
     def one_line(text: str) -> str:
@@ -576,15 +605,17 @@ def show(
         return " ".join(replace_controls(text).split())
 
     timeline = _filtered(_load(files, input_format, reader_option_pairs), tags, groups, since, until)
-    rows = [(human_span(e.start, e.end, ongoing=e.ongoing), e) for e in timeline.events]
-    width = min(max((len(date) for date, _ in rows), default=0), 34)
+    rows = [(human_span(e.start, e.end, ongoing=e.ongoing, locale=locale), e) for e in timeline.events]
+    width = min(max((display_width(date) for date, _ in rows), default=0), 34)
     click.echo(click.style(one_line(timeline.title), bold=True))
     for date, event in rows:
         tags_text = ""
         if event.tags:
             tags_text = click.style(f"  [{', '.join(one_line(tag) for tag in event.tags)}]", dim=True)
-        click.echo(f"{date:<{width}}  {one_line(event.title)}{tags_text}")
-    click.echo(click.style(f"{len(rows)} event{'s' if len(rows) != 1 else ''}", dim=True))
+        padding = " " * max(width - display_width(date), 0)  # Hangul and CJK take two columns each
+        click.echo(f"{date}{padding}  {one_line(event.title)}{tags_text}")
+    count = plural_message("summary", "{count} event", "{count} events", len(rows), locale)
+    click.echo(click.style(count.format(count=len(rows)), dim=True))
 
 
 @cli.command()
@@ -703,6 +734,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     help="A timelinejs-html option (repeatable), e.g. -O start_at_end=true; 'timeline formats' lists them.",
 )
 @click.option("--print-path", is_flag=True, help="Only print the page's path; do not open a browser.")
+@_locale_option
 @_filter_options
 def preview(
     files: tuple[str, ...],
@@ -710,6 +742,7 @@ def preview(
     reader_option_pairs: tuple[str, ...],
     option_pairs: tuple[str, ...],
     print_path: bool,
+    locale: str,
     tags: tuple[str, ...],
     groups: tuple[str, ...],
     since: str | None,
@@ -725,6 +758,7 @@ def preview(
     Examples:
       timeline preview
       timeline preview events/ --tag treaty -O start_at_end=true
+      timeline preview --locale ko
     """
     from .options import parse_option_assignments
     from .preview import check_options, open_in_browser, write_page
@@ -732,7 +766,7 @@ def preview(
     options = parse_option_assignments(option_pairs)
     check_options(options)  # fail before loading data
     timeline = _filtered(_load(files, input_format, reader_option_pairs), tags, groups, since, until)
-    path = write_page(timeline, options)
+    path = write_page(timeline, options, locale=locale)
     if print_path:
         click.echo(str(path))
     elif open_in_browser(path):

@@ -133,7 +133,9 @@ def export(
     one claiming the path's extension.  ``options`` are the exporter's
     declared options, checked before anything is written.  Events the
     exporter reports skipping are named in a :class:`UserWarning`; use
-    :func:`export_with_report` for the whole report.
+    :func:`export_with_report` for the whole report, and to write in
+    another language (``locale=``: here every keyword after ``registry``
+    is an exporter option, and a plugin may declare one called ``locale``).
     """
     data, report = export_with_report(timeline, format, dest, registry=registry, options=options)
     if report.skipped:
@@ -158,11 +160,17 @@ def export_with_report(
     """Like :func:`export`, and also say what the output kept: ``(bytes or None, report)``.
 
     ``options`` is a mapping here, so no option name can clash with the
-    keywords.  ``check``, if given, sees the report before a path ``dest``
+    keywords.  ``locale`` (``"ru"``, ``"ko-KR"``; see :func:`resolve_locale`)
+    is the language of dates and wording, handed to the exporter in its
+    :class:`~timeline.ExportContext`; it is never an exporter option.
+    ``check``, if given, sees the report before a path ``dest``
     is replaced; if it raises, the earlier file stays untouched (the CLI's
     ``--strict``).
     """
     _check_export_arguments(timeline, format, dest, registry, options)
+    from .locales import resolve_locale
+
+    locale = resolve_locale(locale)  # an unknown one fails here, even for an exporter that ignores it
     registry = registry or default_registry()
     if format is None:
         if dest is None or not isinstance(dest, (str, os.PathLike)):

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 import webbrowser
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .exporting import export
+from .exporting import export_with_report
 from .model import Timeline
 from .options import resolve_options
 from .registry import Registry, default_registry
@@ -38,16 +39,27 @@ def write_page(
     *,
     directory: str | os.PathLike[str] | None = None,
     registry: Registry | None = None,
+    locale: str = "en",
 ) -> Path:
-    """Write the page for ``timeline`` to a new temporary ``.html`` file and return its path."""
+    """Write the page for ``timeline`` to a new temporary ``.html`` file and return its path.
+
+    ``locale`` is the language of the dates (and of TimelineJS's labels unless ``language`` is an option).
+    """
     fd, name = tempfile.mkstemp(prefix=f"timeline-{timeline.id}-", suffix=".html", dir=directory)
     os.close(fd)
     path = Path(name)
     try:
-        export(timeline, PAGE_FORMAT, path, registry=registry, **dict(options or {}))
+        _, report = export_with_report(timeline, PAGE_FORMAT, path, registry=registry,
+                                       options=dict(options or {}), locale=locale)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+    if report.skipped:  # as timeline.export() says it
+        warnings.warn(
+            f"{report.format}: skipped {len(report.skipped)} of {report.events} events: {report.skipped_text()}",
+            UserWarning,
+            stacklevel=2,
+        )
     return path
 
 
