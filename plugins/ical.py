@@ -52,6 +52,8 @@ from timeline import (
 )
 from timeline import source_date_epoch as timeline_source_date_epoch
 
+from ._ongoing import warn_undated
+
 __all__ = ["IcalExporter", "fold", "one_line", "text_value"]
 
 CRLF = b"\r\n"
@@ -361,7 +363,7 @@ class IcalExporter:
                     writer.report_approximations(event, report)
         write(b"END:VCALENDAR\r\n")
         if writer.undated:
-            warnings.warn(_undated_message("ical", writer.undated), UserWarning, stacklevel=2)
+            warn_undated("ical", writer.undated, stacklevel=2)
         if skipped and report is None:  # a 1.0 caller: say it here (the host reports it otherwise)
             count = len(skipped)
             shown = ", ".join(skipped[:3]) + (", ..." if count > 3 else "")
@@ -605,17 +607,6 @@ def _source_data(source: Source, zone: str | None) -> dict[str, str]:
 def _json_line(name: bytes, data: Mapping[str, str]) -> bytes:
     """An X- property whose TEXT value is JSON (ASCII, so nothing but escaping to do), folded and marked."""
     return _folded(name + _escaped(json.dumps(data, ensure_ascii=True, separators=(",", ":")), False))
-
-
-def _undated_message(format_name: str, ids: list[str]) -> str:
-    """The one warning for ongoing items that no ``updated`` or SOURCE_DATE_EPOCH dates "as of"."""
-    count = len(ids)
-    shown = ", ".join(ids[:3]) + (", ..." if count > 3 else "")
-    return (
-        f"{format_name}: {count} ongoing item{'s' if count != 1 else ''} shown as \"ongoing\" with no "
-        f"\"as of\" date ({shown}); set the timeline's `updated` (or SOURCE_DATE_EPOCH) to date "
-        f"{'them' if count != 1 else 'it'}"
-    )
 
 
 @timeline.hookimpl

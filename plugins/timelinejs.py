@@ -50,6 +50,7 @@ from timeline import (
     as_of as timeline_as_of,
 )
 
+from ._ongoing import warn_undated
 from .json_format import escape_controls, indented_json
 
 #: The TimelineJS release the page loads; tests/browser/package.json pins the same one.
@@ -477,7 +478,7 @@ def _warn_about_undated(timeline: Timeline, updated: Date | None) -> None:
     ids = [event.id for event in timeline.events if event.ongoing]
     ids += [era.title for era in timeline.eras if era.ongoing]
     if ids:
-        warnings.warn(_undated_message("timelinejs", ids), UserWarning, stacklevel=4)
+        warn_undated("timelinejs", ids, stacklevel=4)
 
 
 def _scale(timeline: Timeline, eras: list[dict[str, Any]]) -> str:
@@ -718,17 +719,6 @@ html, body {{ height: 100%; margin: 0; padding: 0; }}
         _write_data(timeline, write_script, _json_dumper(0), "", context.report if context is not None else None,
                     locale)
         write(tail)
-
-
-def _undated_message(format_name: str, ids: list[str]) -> str:
-    """The one warning for ongoing items that no ``updated`` or SOURCE_DATE_EPOCH dates "as of"."""
-    count = len(ids)
-    shown = ", ".join(ids[:3]) + (", ..." if count > 3 else "")
-    return (
-        f"{format_name}: {count} ongoing item{'s' if count != 1 else ''} shown as \"ongoing\" with no "
-        f"\"as of\" date ({shown}); set the timeline's `updated` (or SOURCE_DATE_EPOCH) to date "
-        f"{'them' if count != 1 else 'it'}"
-    )
 
 
 @timeline.hookimpl
