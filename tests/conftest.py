@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
+
+from timeline.registry import Registry
 
 # Hypothesis profiles: "dev" (the default at a desk) keeps the example database
 # so a failure found once is tried first next time; "ci" (the default when CI is
@@ -82,3 +84,21 @@ def minimal_yaml() -> str:
             start: "2024-06-19T03:00"
             tags: [summit]
     """
+
+
+@pytest.fixture
+def plugins() -> Iterator[Registry]:
+    """The CLI's registry with the built-ins, a 1.0 plugin ('old') and a 1.1 plugin ('picky')."""
+    from plugin_kit import OldPlugin, PickyPlugin
+
+    import timeline.registry as registry_module
+
+    registry = Registry()
+    registry.register(OldPlugin(), name="old")
+    registry.register(PickyPlugin(), name="picky")
+    saved = registry_module._default
+    registry_module._default = registry
+    try:
+        yield registry
+    finally:
+        registry_module._default = saved

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from plugin_kit import OldPlugin, PickyExporter, PickyPlugin
+from plugin_kit import PickyExporter
 
 import timeline
-import timeline.registry as registry_module
 from timeline.cli import cli
 from timeline.locales import SUPPORTED_LOCALES
-from timeline.registry import Registry
 
 CANONICAL = ("json", "yaml", "toml")
 
@@ -22,18 +19,6 @@ CANONICAL = ("json", "yaml", "toml")
 def run(runner: CliRunner, *args: str):
     return runner.invoke(cli, list(args), catch_exceptions=False)
 
-
-@pytest.fixture
-def plugins() -> Iterator[Registry]:
-    registry = Registry()
-    registry.register(OldPlugin(), name="old")
-    registry.register(PickyPlugin(), name="picky")
-    saved = registry_module._default
-    registry_module._default = registry
-    try:
-        yield registry
-    finally:
-        registry_module._default = saved
 
 
 @pytest.mark.parametrize("command", [["export", "-f", "json"], ["show"], ["preview", "--print-path"]])

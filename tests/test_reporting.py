@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from plugin_kit import OldPlugin, PickyExporter, PickyPlugin
+from plugin_kit import PickyExporter
 
 import timeline
-import timeline.registry as registry_module
 from timeline import Date, Event, Timeline
 from timeline.cli import cli
 from timeline.registry import Registry
@@ -30,19 +28,6 @@ BCE_YAML = """
 def run(runner, *args: str):
     return runner.invoke(cli, list(args), catch_exceptions=False)
 
-
-@pytest.fixture
-def plugins() -> Iterator[Registry]:
-    """The CLI's registry with the built-ins, a 1.0 plugin ('lines') and a 1.1 plugin ('picky')."""
-    registry = Registry()
-    registry.register(OldPlugin(), name="old")
-    registry.register(PickyPlugin(), name="picky")
-    saved = registry_module._default
-    registry_module._default = registry
-    try:
-        yield registry
-    finally:
-        registry_module._default = saved
 
 
 def test_plugin_api_is_1_1_and_a_1_0_plugin_still_loads(plugins):
