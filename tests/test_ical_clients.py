@@ -77,9 +77,8 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_khal_imports_every_event(exported: tuple[Timeline, Path], tmp_path: Path) -> None:
-    tl, path = exported
-    khal = program("khal")
+def _khal_config(tmp_path: Path, zone: str) -> tuple[Path, Path]:
+    """A khal configuration with one calendar ('history') in a fresh vdir, dates in ISO form, in ``zone``."""
     vdir = tmp_path / "vdir"
     vdir.mkdir()
     config = tmp_path / "khal.conf"
@@ -95,12 +94,19 @@ def test_khal_imports_every_event(exported: tuple[Timeline, Path], tmp_path: Pat
         longdateformat = %Y-%m-%d
         datetimeformat = %Y-%m-%d %H:%M
         longdatetimeformat = %Y-%m-%d %H:%M
-        default_timezone = UTC
-        local_timezone = UTC
+        default_timezone = {zone}
+        local_timezone = {zone}
 
         [sqlite]
         path = {tmp_path / "khal.db"}
     """), encoding="utf-8")
+    return vdir, config
+
+
+def test_khal_imports_every_event(exported: tuple[Timeline, Path], tmp_path: Path) -> None:
+    tl, path = exported
+    khal = program("khal")
+    vdir, config = _khal_config(tmp_path, "UTC")
     env = _env(tmp_path)
     base = [*khal, "-v", "WARNING", "-c", str(config)]
     result = subprocess.run([*base, "import", "--batch", "-a", "history", str(path)],
@@ -271,27 +277,7 @@ def test_reader_reads_calcurse_export(tmp_path: Path) -> None:
 def test_reader_reads_khal_storage(tmp_path: Path) -> None:
     """khal writes one .ics per event into its vdir (with a VTIMEZONE for local times): read the folder."""
     khal = program("khal")
-    vdir = tmp_path / "vdir"
-    vdir.mkdir()
-    config = tmp_path / "khal.conf"
-    config.write_text(textwrap.dedent(f"""
-        [calendars]
-        [[history]]
-        path = {vdir}
-        type = calendar
-
-        [locale]
-        timeformat = %H:%M
-        dateformat = %Y-%m-%d
-        longdateformat = %Y-%m-%d
-        datetimeformat = %Y-%m-%d %H:%M
-        longdatetimeformat = %Y-%m-%d %H:%M
-        default_timezone = Europe/Moscow
-        local_timezone = Europe/Moscow
-
-        [sqlite]
-        path = {tmp_path / "khal.db"}
-    """), encoding="utf-8")
+    vdir, config = _khal_config(tmp_path, "Europe/Moscow")
     env = _env(tmp_path)
     base = [*khal, "-v", "WARNING", "-c", str(config)]
     for args in (["new", "-a", "history", "2024-06-13", "11:00", "13:00", "Lavrov visits Pyongyang"],
