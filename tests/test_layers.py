@@ -36,7 +36,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("model", {"_records", "model", "options", "protocols", "reporting", "stamps", "progress", "rules", "validation"}),
     ("building", {"fastpath", "_builder"}),
     ("plugin host", {"hookspecs", "registry"}),
-    ("operations", {"loading", "exporting", "preview"}),
+    ("operations", {"loading", "exporting", "preview", "_live"}),
     ("kits", {"testing", "testing.corpus", "testing.exporters", "testing.readers", "scaffold"}),
     ("command line", {"cli", "__main__"}),
 ]

@@ -726,21 +726,54 @@ def main(argv: Sequence[str] | None = None) -> None:
 @cli.command()
 @_input_options
 @click.option(
+    "--format",
+    "-f",
+    "format_name",
+    metavar="NAME",
+    default="timelinejs-html",
+    show_default=True,
+    shell_complete=_complete_format,
+    help="The format to preview: one a browser shows (timelinejs-html, svg, ...); text formats show as text.",
+)
+@click.option(
     "--option",
     "-O",
     "option_pairs",
     multiple=True,
     metavar="NAME=VALUE",
-    help="A timelinejs-html option (repeatable), e.g. -O start_at_end=true; 'timeline formats' lists them.",
+    help="An option of the format (repeatable), e.g. -O start_at_end=true; 'timeline formats' lists them.",
 )
-@click.option("--print-path", is_flag=True, help="Only print the page's path; do not open a browser.")
+@click.option(
+    "--watch",
+    "-w",
+    is_flag=True,
+    help=(
+        "Serve the page on 127.0.0.1 and reload it in the browser after each save to an input file (or a new "
+        "file in an input folder), keeping the slide you are on; problems in the data are listed on the page "
+        "until fixed. Ctrl-C stops it (exit status 130). Needs timeline-events[watch]."
+    ),
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="With --watch: the port to listen on (default: a free one, printed).",
+)
+@click.option(
+    "--print-path", is_flag=True, help="Only print the page's path (with --watch, its URL); do not open a browser."
+)
 @_locale_option
 @_filter_options
+@click.pass_context
 def preview(
+    ctx: click.Context,
     files: tuple[str, ...],
     input_format: str | None,
     reader_option_pairs: tuple[str, ...],
+    format_name: str,
     option_pairs: tuple[str, ...],
+    watch: bool,
+    port: int,
     print_path: bool,
     locale: str,
     tags: tuple[str, ...],
@@ -752,21 +785,29 @@ def preview(
 
     The page (the one 'timeline export -o story.html' writes) goes to a
     temporary file; its path is printed instead when there is no browser
-    to open it, or with --print-path.
+    to open it, or with --print-path. With --watch, it is served instead,
+    and follows your edits.
 
     \b
     Examples:
       timeline preview
       timeline preview events/ --tag treaty -O start_at_end=true
       timeline preview --locale ko
+      timeline preview --watch story.yaml
     """
     from .options import parse_option_assignments
     from .preview import check_options, open_in_browser, write_page
 
     options = parse_option_assignments(option_pairs)
-    check_options(options)  # fail before loading data
+    resolved = check_options(options, format=format_name)  # fail before loading data
+    if watch:
+        _preview_watch(ctx, files, input_format, reader_option_pairs, format_name, options, resolved, port,
+                       print_path, locale, (tags, groups, since, until))
+        return
+    if port:
+        raise click.UsageError("--port is for --watch")
     timeline = _filtered(_load(files, input_format, reader_option_pairs), tags, groups, since, until)
-    path = write_page(timeline, options, locale=locale)
+    path = write_page(timeline, options, locale=locale, format=format_name)
     if print_path:
         click.echo(str(path))
     elif open_in_browser(path):
@@ -775,3 +816,88 @@ def preview(
     else:
         click.echo(str(path))
         click.echo("timeline: no web browser found; open the file above in one", err=True)
+
+
+def _preview_watch(
+    ctx: click.Context,
+    files: tuple[str, ...],
+    input_format: str | None,
+    reader_option_pairs: tuple[str, ...],
+    format_name: str,
+    options: dict[str, Any],
+    resolved: dict[str, Any],
+    port: int,
+    print_path: bool,
+    locale: str,
+    filters: tuple[tuple[str, ...], tuple[str, ...], str | None, str | None],
+) -> None:
+    """``preview --watch``: serve the page until Ctrl-C, rebuilding it after each change to the inputs."""
+    import io
+    from pathlib import Path
+
+    from . import _live
+    from .errors import InvalidTimelineError, TimelineError
+    from .exporting import export_with_report
+    from .loading import find_default_input
+    from .preview import open_url
+    from .registry import default_registry
+
+    _live.require_watchfiles()
+    if "-" in files:
+        raise click.UsageError("--watch needs files to watch, not '-' (standard input)")
+    registry = default_registry()
+    exporter = registry.exporter(format_name)
+    assets = _live.assets_folder(resolved.get("assets_url"), Path.cwd())
+    inputs: list[str | os.PathLike[str]] = list(files) if files else list(find_default_input()[0])
+    watched = _live.WatchedPaths.of(inputs, registry.reader_extensions())
+    content_type = _live.served_media_type(exporter.media_type)
+    first = True
+
+    def build() -> Any:
+        nonlocal first
+        try:
+            timeline = _filtered(_load(files, input_format, reader_option_pairs), *filters)
+            buffer = io.BytesIO()
+            export_with_report(timeline, exporter.name, buffer, registry=registry, options=options, locale=locale)
+        except InvalidTimelineError as exc:
+            return _live.problem_page(exc.problems, str(exc).splitlines()[0])
+        except TimelineError as exc:
+            if first and exc.exit_code == 2:
+                raise
+            return _live.problem_page((), str(exc))
+        except click.ClickException as exc:
+            if first:
+                raise
+            return _live.problem_page((), exc.format_message())
+        except Exception as exc:
+            if first or os.environ.get("TIMELINE_DEBUG"):
+                raise
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            click.echo(f"timeline: {message}", err=True)
+            return _live.problem_page((), message)
+        finally:
+            first = False
+        count = len(timeline)
+        return _live.Page(buffer.getvalue(), content_type, ok=True,
+                          note=f"{count} event{'s' if count != 1 else ''}")
+
+    def started(url: str, page: Any) -> None:
+        click.echo(url)
+        sys.stdout.flush()
+        folders = len(watched.folders)
+        click.echo(f"timeline: serving {exporter.name} at {url} ({page.note}); watching {folders} "
+                   f"folder{'s' if folders != 1 else ''}; Ctrl-C stops", err=True)
+        if not print_path and not open_url(url):
+            click.echo("timeline: no web browser found; open the address above in one", err=True)
+
+    def changed(page: Any) -> None:
+        if page.ok:
+            click.echo(f"timeline: updated the page ({page.note})", err=True)
+        else:
+            click.echo(f"timeline: the page lists the problems ({page.note}); fix them and save", err=True)
+
+    try:
+        _live.run(build, watched, port=port, assets=assets, on_start=started, on_change=changed)
+    except KeyboardInterrupt:
+        click.echo("timeline: stopped the preview", err=True)
+        ctx.exit(130)
