@@ -46,7 +46,7 @@ from typing import Any
 import attrs
 
 from .errors import UsageError
-from .problems import Problem, shorten
+from .problems import MAX_PART, Problem, shorten
 
 __all__ = [
     "Page",
@@ -232,6 +232,9 @@ def problem_page(problems: Sequence[Problem], message: str) -> Page:
     if rows:
         table = ('<table id="problems">\n<thead><tr><th>File</th><th>Line</th><th>Event</th><th>Field</th>'
                  "<th>Problem</th></tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n")
+    rest = "\n".join(message.splitlines()[1:]).strip() if not rows else ""
+    if rest:
+        table = f'<pre id="detail">{e(shorten(rest, 20 * MAX_PART))}</pre>\n'
     body = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
