@@ -628,3 +628,21 @@ def test_help_does_not_import_the_server_or_the_watcher() -> None:
         imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
         for heavy in ("timeline._live", "watchfiles", "anyio", "http.server", "socketserver"):
             assert heavy not in imported, f"{args} imported {heavy}"
+
+
+@pytest.mark.slow
+def test_process_serves_svg_when_an_svg_exporter_is_installed(tmp_path: Path, preview_process: list[Preview]) -> None:
+    """``--format svg`` (issue 16's picture, on its own branch): any single-file exporter is served as it writes."""
+    from timeline.registry import default_registry
+
+    if "svg" not in default_registry().exporters():
+        pytest.skip("no svg exporter installed")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "timeline.yaml").write_text(STORY, encoding="utf-8")
+    preview = Preview(work, "timeline.yaml", "--format", "svg")
+    preview_process.append(preview)
+    status, content_type, body = preview.get("/page")
+    assert status == 200 and content_type.startswith("image/svg+xml")
+    assert body == timeline.export(timeline.load(work / "timeline.yaml"), "svg")
+    assert preview.interrupt()[0] == 130
