@@ -151,7 +151,10 @@ INTROS = {
         "web browser, to see the story as readers will. Takes the page's "
         "exporter options and the same filters as `export`. With "
         "`--print-path`, or where no browser can be started (a server, a "
-        "container), it prints the file's path instead."
+        "container), it prints the file's path instead. With `--watch`, it "
+        "serves the page on 127.0.0.1 instead and reloads it after each save, "
+        "listing the data's problems until they are fixed "
+        "([details](exporters/timelinejs.md#following-your-edits))."
     ),
     "show": (
         "A quick look at the data in the terminal: one line per event with its "
