@@ -525,7 +525,7 @@ class Preview:
     def __init__(self, cwd: Path, *args: str) -> None:
         self.tmpdir = cwd.parent / "tmpdir"
         self.tmpdir.mkdir(exist_ok=True)
-        env = {**os.environ, "TMPDIR": str(self.tmpdir), "TIMELINE_PLUGINS": ""}
+        env = {**os.environ, "TMPDIR": str(self.tmpdir)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "timeline", "preview", "--watch", "--print-path", *args],
             cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -609,6 +609,7 @@ def test_process_honours_locale_and_shows_problems(tmp_path: Path, preview_proce
     expected, _ = timeline.export_with_report(timeline.load(work / "timeline.yaml"), "timelinejs-html",
                                               options={"font": "none"}, locale="ru")
     assert expected is not None and b'"language":"ru"' in expected
+    assert b"EventSource" not in expected and b"/events" not in expected  # the reload lives in the shell only
     assert preview.get("/page")[2] == expected
     (work / "timeline.yaml").write_text(BROKEN, encoding="utf-8")
     _wait_for(lambda: b'id="problems"' in preview.get("/page")[2], "the problem list")
@@ -646,3 +647,33 @@ def test_process_serves_svg_when_an_svg_exporter_is_installed(tmp_path: Path, pr
     assert status == 200 and content_type.startswith("image/svg+xml")
     assert body == timeline.export(timeline.load(work / "timeline.yaml"), "svg")
     assert preview.interrupt()[0] == 130
+
+
+def test_watch_opens_the_browser_at_the_printed_address(runner: CliRunner, monkeypatch: pytest.MonkeyPatch,
+                                                        data_dir: Path) -> None:
+    """The command's glue, in process: the real server starts, Ctrl-C (here at once) stops it with 130."""
+    import webbrowser
+
+    import watchfiles
+
+    opened: list[str] = []
+
+    class Fake:
+        def open(self, url: str) -> bool:
+            opened.append(url)
+            return True
+
+    def interrupted(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        _wait_for(lambda: opened, "the browser")
+        raise KeyboardInterrupt
+        yield  # a generator, like watchfiles.watch
+
+    monkeypatch.setattr(webbrowser, "get", lambda *a: Fake())
+    monkeypatch.setattr(watchfiles, "watch", interrupted)
+    monkeypatch.chdir(data_dir)
+    result = runner.invoke(cli, ["preview", "--watch"])
+    assert result.exit_code == 130, result.output
+    url = result.stdout.strip()
+    assert url.startswith("http://127.0.0.1:") and opened == [url]
+    assert "timeline: serving timelinejs-html at" in result.stderr and "(2 events)" in result.stderr
+    assert "timeline: stopped the preview" in result.stderr

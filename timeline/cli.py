@@ -887,8 +887,14 @@ def _preview_watch(
         folders = len(watched.folders)
         click.echo(f"timeline: serving {exporter.name} at {url} ({page.note}); watching {folders} "
                    f"folder{'s' if folders != 1 else ''}; Ctrl-C stops", err=True)
-        if not print_path and not open_url(url):
-            click.echo("timeline: no web browser found; open the address above in one", err=True)
+        if not print_path:
+            import threading
+
+            def open_browser() -> None:  # a console browser (lynx) would block the watching
+                if not open_url(url):
+                    click.echo("timeline: no web browser found; open the address above in one", err=True)
+
+            threading.Thread(target=open_browser, daemon=True, name="timeline-open-browser").start()
 
     def changed(page: Any) -> None:
         if page.ok:
