@@ -137,7 +137,8 @@ _SHELL_SCRIPT = """(function () {
   function remember() {
     try {
       var view = frame.contentWindow, story = view.timeline;
-      if (story && story.current_id) { slide = story.current_id; } else { scroll = [view.scrollX, view.scrollY]; }
+      if (story) { if (story.ready && story.current_id) { slide = story.current_id; } }
+      else { scroll = [view.scrollX, view.scrollY]; }
     } catch (e) { /* not loaded yet */ }
   }
   frame.addEventListener("load", function () {
