@@ -258,3 +258,13 @@ def test_without_the_locales_extra_english_works_and_other_languages_name_it(env
     english, duration, error = proc.stdout.splitlines()
     assert (english, duration) == ("June 2024", "3 years 1 month")
     assert "pip install 'timeline-events[locales]'" in error
+
+
+def test_without_the_watch_extra_preview_watch_names_it(env, tmp_path):
+    """Issue 16: watchfiles is the extra timeline-events[watch]; the plain preview needs nothing more."""
+    result = run(env, "preview", "--watch", "--print-path")
+    assert result.returncode == 2, result.stderr
+    assert "pip install 'timeline-events[watch]'" in result.stderr and "Traceback" not in result.stderr
+    plain = run(env, "preview", "--print-path", TMPDIR=str(tmp_path))
+    assert plain.returncode == 0, plain.stderr
+    assert Path(plain.stdout.strip()).parent == tmp_path
