@@ -1,0 +1,229 @@
+"""Relations (issue 17): labelled links that read both ways, checked, kept through every format and filter."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+
+import pytest
+
+import timeline
+from timeline import Date, Event, Relation, Timeline
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+STORY = textwrap.dedent(
+    """\
+    id: relations
+    title: Relations
+    events:
+      - id: charter
+        title: UN Charter signed
+        start: "1945-06-26"
+      - id: treaty-1961
+        title: Treaty of 1961
+        start: "1961-07-06"
+        tags: [old]
+      - id: treaty-2024
+        title: Treaty of 2024
+        start: "2024-06-19"
+        related: [treaty-1961]
+      - id: text-published
+        title: "Treaty text published; Article 4"
+        start: "2024-06-20"
+        related:
+          - {id: charter, label: cites}
+          - {id: treaty-1961, label: Echoes}
+          - {id: treaty-2024, label: part  of}
+          - {id: nato, label: compared with}
+      - id: nato
+        title: NATO treaty
+        start: "1949-04-04"
+    """
+)
+
+
+def _story() -> Timeline:
+    return timeline.load_bytes(STORY.encode(), input_format="yaml", name="story.yaml")
+
+
+def _problems(text: str) -> list[tuple[str | None, str | None, str]]:
+    with pytest.raises(timeline.InvalidTimelineError) as caught:
+        timeline.load_bytes(textwrap.dedent(text).encode(), input_format="yaml", name="bad.yaml")
+    return [(p.field, p.event, p.message) for p in caught.value.problems]
+
+
+# --- the model ----------------------------------------------------------------
+
+
+def test_related_stays_the_ids_and_labels_sit_beside_them():
+    event = _story().get("text-published")
+    assert event.related == ("charter", "treaty-1961", "treaty-2024", "nato")
+    assert dict(event.relation_labels) == {
+        "charter": "cites", "treaty-1961": "Echoes", "treaty-2024": "part  of", "nato": "compared with",
+    }
+    assert event.relations[0] == Relation("charter", "cites")
+    assert [r.kind for r in event.relations] == ["cites", "echoes", "part of", None]
+
+
+def test_relations_read_both_ways():
+    story = _story()
+    assert [(r.id, r.phrase()) for r in story.relations_of("charter")] == [("text-published", "Cited by")]
+    assert [(r.id, r.phrase()) for r in story.relations_of("treaty-1961")] == [
+        ("treaty-2024", "Related"),
+        ("text-published", "Echoed by"),
+    ]
+    # a free label reads as written one way, "Related" the other
+    assert [r.phrase() for r in story.relations_of("text-published")] == [
+        "Cites", "Echoes", "Part of", "Compared with",
+    ]
+    assert [(r.id, r.phrase()) for r in story.relations_of("nato")] == [("text-published", "Related")]
+    assert [(r.id, r.phrase(), r.incoming) for r in story.relations_of(story.get("treaty-2024"))] == [
+        ("treaty-1961", "Related", False),
+        ("text-published", "Has part", True),
+    ]
+    assert story.relations() == {event.id: story.relations_of(event) for event in story if story.relations_of(event)}
+
+
+def test_a_labelled_link_back_replaces_a_plain_one_and_each_event_is_listed_once():
+    a = Event(id="a", title="A", start=Date(2000), related=("b",))
+    b = Event(id="b", title="B", start=Date(2001), related=("a",), relation_labels={"a": "follows"})
+    story = Timeline(id="t", title="T", events=(a, b))
+    assert [(r.id, r.phrase()) for r in story.relations_of("a")] == [("b", "Followed by")]
+    assert [(r.id, r.phrase()) for r in story.relations_of("b")] == [("a", "Follows")]
+
+
+def test_phrases_come_from_the_catalogues():
+    pytest.importorskip("babel")
+    story = _story()
+    assert [r.phrase("ru") for r in story.relations_of("charter")] == ["Упоминается в"]
+    assert [r.phrase("de") for r in story.relations_of("nato")] == ["Verwandt"]
+    assert story.relations_of("text-published")[3].phrase("ko") == "Compared with"  # the data's own text
+
+
+def test_relations_of_an_unknown_event():
+    with pytest.raises(timeline.EventNotFoundError):
+        _story().relations_of("nowhere")
+    with pytest.raises(timeline.ArgumentTypeError):
+        _story().relations_of(3)  # type: ignore[arg-type]
+
+
+def test_relation_type_checks():
+    with pytest.raises(timeline.ArgumentTypeError):
+        Relation(3)  # type: ignore[arg-type]
+    with pytest.raises(timeline.ArgumentTypeError):
+        Event(id="a", title="A", start=Date(2000), related=("b",), relation_labels=["b"])  # type: ignore[arg-type]
+
+
+# --- filters leave no dangling link -------------------------------------------------
+
+
+def test_filter_and_without_drop_links_and_their_labels():
+    story = _story()
+    recent = story.filter(since=Date(2000))
+    event = recent.get("text-published")
+    assert event.related == ("treaty-2024",)
+    assert dict(event.relation_labels) == {"treaty-2024": "part  of"}
+    timeline.validate(recent)
+    shorter = story.without("charter", "treaty-2024")
+    assert dict(shorter.get("text-published").relation_labels) == {"treaty-1961": "Echoes", "nato": "compared with"}
+    assert [r.id for r in shorter.relations_of("treaty-1961")] == ["text-published"]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "timelinejs", "ical", "json", "yaml", "toml"])
+def test_no_output_names_a_filtered_out_event(fmt):
+    recent = _story().filter(since=Date(2000))
+    out = timeline.export(recent, fmt)
+    for gone in (b"charter", b"UN Charter", b"treaty-1961", b"Treaty of 1961", b"nato", b"NATO"):
+        assert gone not in out
+
+
+# --- checks ------------------------------------------------------------------------
+
+
+def test_every_mistake_is_reported_with_event_and_field():
+    problems = _problems(
+        """\
+        id: t
+        title: T
+        events:
+          - id: a
+            title: A
+            start: "2024"
+            related:
+              - {id: b, lable: cites}
+              - b
+              - a
+              - {id: zz}
+              - {label: x}
+              - 3
+              - {id: c, label: " "}
+              - {id: d, label: "0123456789012345678901234567890123456789x"}
+              - {id: e, label: [cites]}
+          - {id: b, title: B, start: "2023"}
+          - {id: c, title: C, start: "2023"}
+          - {id: d, title: D, start: "2023"}
+          - {id: e, title: E, start: "2023"}
+        """
+    )
+    assert problems == [
+        ("related[0].lable", "event 'a'", "unknown field 'lable'"),  # the hint: did you mean 'label'
+        ("related[4].id", "event 'a'", "is required"),
+        ("related[5]", "event 'a'", "expected an event id or a mapping with 'id' and 'label', got a number"),
+        ("related[6].label", "event 'a'", "must not be empty"),
+        ("related[7].label", "event 'a'", "a relation's label is at most 40 characters, this one has 41"),
+        ("related[8].label", "event 'a'", "expected text, got a list"),
+        ("related[1]", "event 'a'", "'b' is already listed, as related[0]"),
+        ("related[2]", "event 'a'", "an event cannot be related to itself"),
+        ("related[3]", "event 'a'", "no event has the id 'zz'"),
+    ]
+
+
+def test_problems_name_the_line():
+    with pytest.raises(timeline.InvalidTimelineError) as caught:
+        timeline.load_bytes(
+            b"id: t\ntitle: T\nevents:\n  - id: a\n    title: A\n    start: '2024'\n    related:\n"
+            b"      - b\n      - {id: b, label: cites}\n  - {id: b, title: B, start: '2023'}\n",
+            name="bad.yaml",
+        )
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.field) == ("bad.yaml", 9, "related[1]")
+
+
+def test_validate_checks_labels_of_a_timeline_built_in_code():
+    a = Event(id="a", title="A", start=Date(2000), related=("b",), relation_labels={"b": "x\ny", "c": "cites"})
+    b = Event(id="b", title="B", start=Date(2001))
+    with pytest.raises(timeline.InvalidTimelineError) as caught:
+        timeline.validate(Timeline(id="t", title="T", events=(a, b)))
+    fields = [(p.field, p.message) for p in caught.value.problems]
+    assert ("relation_labels", "a label for 'c', which is not in related") in fields
+    assert any(field == "related[0].label" for field, _ in fields)
+
+
+# --- every data format keeps them ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "toml"])
+def test_data_formats_round_trip_labels_and_keep_plain_ids_plain(fmt):
+    story = _story()
+    data = timeline.export(story, fmt)
+    again = timeline.load_bytes(data, input_format=fmt, name=f"x.{fmt}")
+    assert again == story
+    assert again.get("text-published").relation_labels == story.get("text-published").relation_labels
+    parsed = {"json": json.loads, "toml": tomllib.loads}.get(fmt)
+    if parsed is not None:
+        events = {e["id"]: e for e in parsed(data.decode())["events"]}
+        assert events["treaty-2024"]["related"] == ["treaty-1961"]
+        assert events["text-published"]["related"][0] == {"id": "charter", "label": "cites"}
+
+
+def test_a_mapping_without_label_is_written_as_the_plain_id():
+    story = timeline.load_bytes(
+        b"id: t\ntitle: T\nevents:\n  - {id: a, title: A, start: '2024', related: [{id: b}]}\n"
+        b"  - {id: b, title: B, start: '2023'}\n"
+    )
+    assert json.loads(timeline.export(story, "json"))["events"][1]["related"] == ["b"]
