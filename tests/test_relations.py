@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import timeline
+import timeline.testing
 from timeline import Date, Event, Relation, Timeline
 
 if sys.version_info >= (3, 11):
@@ -227,3 +232,105 @@ def test_a_mapping_without_label_is_written_as_the_plain_id():
         b"  - {id: b, title: B, start: '2023'}\n"
     )
     assert json.loads(timeline.export(story, "json"))["events"][1]["related"] == ["b"]
+
+
+# --- Markdown: links to the headings, as GitHub makes their anchors ---------------------------------
+
+
+class _Links(HTMLParser):
+    """Headings (id, text) and links (href, text) of rendered HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: dict[str, str] = {}
+        self.links: list[tuple[str, str]] = []
+        self._open: tuple[str, str | None] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._open, self._text = (tag, found.get("id")), []
+        elif tag == "a" and (found.get("href") or "").startswith("#"):
+            self._open, self._text = ("a", found["href"]), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open is not None and tag == self._open[0]:
+            text = "".join(self._text)
+            if tag == "a":
+                self.links.append((self._open[1] or "", text))
+            else:
+                assert self._open[1] is not None
+                self.headings.setdefault(self._open[1], text)
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        self._text.append(data)
+
+
+def _rendered(markdown: bytes) -> _Links:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+
+    parser = _Links()
+    renderer = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    parser.feed(renderer.use(anchors_plugin, min_level=1, max_level=6).render(markdown.decode()))
+    return parser
+
+
+def _check_links(story: Timeline, **options: object) -> _Links:
+    markdown = timeline.export(story, "markdown", **options)
+    assert isinstance(markdown, bytes)
+    page = _rendered(markdown)
+    expected = sum(len(found) for found in story.relations().values())
+    assert len(page.links) == expected
+    for href, text in page.links:
+        anchor = unquote(href[1:])  # the renderer percent-encodes the link, as a browser reads it
+        assert anchor in page.headings, (href, text)
+        assert page.headings[anchor] == text, (href, text)
+    return page
+
+
+def test_markdown_lists_each_relation_as_a_link_to_the_heading():
+    markdown = timeline.export(_story(), "markdown").decode()
+    assert (
+        "See also:\n\n"
+        "- Cites: [UN Charter signed](#un-charter-signed)\n"
+        "- Echoes: [Treaty of 1961](#treaty-of-1961)\n"
+        "- Part of: [Treaty of 2024](#treaty-of-2024)\n"
+        "- Compared with: [NATO treaty](#nato-treaty)\n\n"
+    ) in markdown
+    assert "- Cited by: [Treaty text published; Article 4](#treaty-text-published-article-4)\n" in markdown
+    _check_links(_story())
+    _check_links(_story(), toc=True, heading_level=3)
+
+
+def test_markdown_anchors_of_the_sample_and_the_corpus():
+    page = _check_links(timeline.sample())
+    assert len(page.links) > 40
+    everything = timeline.testing.corpus()["everything"]
+    _check_links(everything)
+
+
+_titles = st.sampled_from(["Events", "Eras", "Treaty", "Treaty!", "treaty", "Treaty-1", "Treaty 1", "Год 1961",
+                           "条约", "a_b", "  spaced  out ", "`code`", "*em*", "!!!", "x" * 30, "Ünï-cödé", "Tab\tx"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    titles=st.lists(st.one_of(_titles, st.text(min_size=1, max_size=12)), min_size=2, max_size=6),
+    heading=st.sampled_from(["", "# Treaty\n", "Treaty\n===\n", "## Events\n\ntext\n"]),
+    toc=st.booleans(),
+)
+def test_markdown_anchors_match_a_renderer_for_any_titles(titles, heading, toc):
+    events = [
+        Event(id=f"e{i}", title=title, start=Date(2000 + i), description=heading,
+              related=("e0",) if i else ("e1",), relation_labels={"e0": "cites"} if i else {})
+        for i, title in enumerate(titles)
+    ]
+    story = Timeline(id="t", title=titles[-1], events=events, eras=(timeline.Era(title=titles[0], start=Date(1999)),))
+    try:
+        timeline.validate(story)
+    except timeline.InvalidTimelineError:
+        assume(False)
+    _check_links(story, toc=toc)
