@@ -334,3 +334,79 @@ def test_markdown_anchors_match_a_renderer_for_any_titles(titles, heading, toc):
     except timeline.InvalidTimelineError:
         assume(False)
     _check_links(story, toc=toc)
+
+
+# --- iCalendar: RELATED-TO, and read back ------------------------------------------------------
+
+FOREIGN = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Other//EN\r
+BEGIN:VEVENT\r
+UID:parent-1@example.org\r
+DTSTAMP:20240101T000000Z\r
+DTSTART;VALUE=DATE:20240601\r
+SUMMARY:Conference\r
+RELATED-TO;RELTYPE=CHILD:child-1@example.org\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:child-1@example.org\r
+DTSTAMP:20240101T000000Z\r
+DTSTART;VALUE=DATE:20240602\r
+SUMMARY:Keynote\r
+RELATED-TO:parent-1@example.org\r
+RELATED-TO;RELTYPE=SIBLING:elsewhere@example.org\r
+RELATED-TO;RELTYPE=SIBLING:talk-2@example.org\r
+RELATED-TO;RELTYPE=X-DEPENDS:talk-2@example.org\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:talk-2@example.org\r
+DTSTAMP:20240101T000000Z\r
+DTSTART;VALUE=DATE:20240603\r
+SUMMARY:Talk\r
+RELATED-TO;RELTYPE=SIBLING:talk-2@example.org\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_ical_reader_maps_related_to_back_when_both_events_are_in_the_file():
+    with pytest.warns(UserWarning):
+        story = timeline.load_bytes(FOREIGN, input_format="ical", name="other.ics")
+    assert story.get("conference").relations == (Relation("keynote", "has part"),)
+    # no RELTYPE is PARENT (RFC 5545 3.2.15); a UID not in the file, a repeat and a link to itself are dropped
+    assert story.get("keynote").relations == (Relation("conference", "part of"), Relation("talk"))
+    assert story.get("talk").relations == ()
+
+
+def test_ical_reader_reports_a_related_uid_not_in_the_file():
+    with pytest.warns(UserWarning, match="RELATED-TO 'elsewhere@example.org': no event of the file"):
+        timeline.load_bytes(FOREIGN, input_format="ical", name="other.ics")
+
+
+def test_ical_round_trips_labels_and_writes_related_to():
+    story = timeline.testing.corpus()["everything"]
+    data = timeline.export(story, "ical")
+    assert isinstance(data, bytes)
+    again = timeline.load_bytes(data, input_format="ical", name="x.ics")
+    linked = [event for event in story if event.relation_labels]
+    assert linked
+    for event in linked:
+        assert again.get(event.id).relations == event.relations
+    sample = timeline.sample()
+    data = timeline.export(sample, "ical")
+    uid = timeline.event_uid_text(sample.id, "unsc-1874")
+    assert f"RELATED-TO;RELTYPE=SIBLING:{uid}\r\n".encode() in data
+
+
+def test_ical_relations_survive_a_calendar_that_drops_our_own_properties():
+    story = Timeline(id="t", title="T", events=(
+        Event(id="conference", title="Conference", start=Date(2024, 6, 1)),
+        Event(id="keynote", title="Keynote", start=Date(2024, 6, 2), related=("conference", "talk"),
+              relation_labels={"conference": "part of", "talk": "cites"}),
+        Event(id="talk", title="Talk", start=Date(2024, 6, 3)),
+    ))
+    data = timeline.export(story, "ical")
+    assert isinstance(data, bytes)
+    stripped = b"".join(line for line in data.splitlines(keepends=True) if not line.startswith(b"X-TIMELINE"))
+    again = timeline.load_bytes(stripped, input_format="ical", name="x.ics")
+    assert again.get("keynote").relations == (Relation("conference", "part of"), Relation("talk"))
