@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
 from html.parser import HTMLParser
@@ -410,3 +411,40 @@ def test_ical_relations_survive_a_calendar_that_drops_our_own_properties():
     stripped = b"".join(line for line in data.splitlines(keepends=True) if not line.startswith(b"X-TIMELINE"))
     again = timeline.load_bytes(stripped, input_format="ical", name="x.ics")
     assert again.get("keynote").relations == (Relation("conference", "part of"), Relation("talk"))
+
+
+# --- TimelineJS: links to the related slides (followed in Chromium: tests/test_timelinejs_browser.py) ---------
+
+
+def test_timelinejs_slides_link_to_the_related_slides():
+    story = _story()
+    data = json.loads(timeline.export(story, "timelinejs"))
+    text = {slide["unique_id"]: slide["text"]["text"] for slide in data["events"]}
+    assert text["charter"] == (
+        '<p>See also:</p><ul><li>Cited by: <a href="#event-text-published">'
+        "Treaty text published; Article 4</a></li></ul>"
+    )
+    assert '<li>Compared with: <a href="#event-nato">NATO treaty</a></li>' in text["text-published"]
+
+
+def test_timelinejs_escapes_free_labels_and_titles():
+    story = timeline.testing.corpus()["everything"]
+    data = json.loads(timeline.export(story, "timelinejs"))
+    slide = next(s for s in data["events"] if s["unique_id"] == "sources-media-locations.full")
+    link = '<a href="#event-sources-media-locations.poles">'
+    assert "Cites &quot;&lt;b&gt;^&quot; &amp; [x](y);a,b:c: " + link in slide["text"]["text"]
+
+
+def _options(page: bytes) -> dict[str, object]:
+    found = re.search(rb'<script type="application/json" id="timeline-options">(.*?)</script>', page)
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+def test_the_page_turns_hash_bookmarks_on_when_slides_link_to_each_other():
+    page = timeline.export(_story(), "timelinejs-html")
+    assert _options(page)["hash_bookmark"] is True
+    plain = Timeline(id="t", title="T", events=(Event(id="a", title="A", start=Date(2000)),))
+    assert _options(timeline.export(plain, "timelinejs-html"))["hash_bookmark"] is False
+    assert _options(timeline.export(_story(), "timelinejs-html", hash_bookmark=False))["hash_bookmark"] is False
+    assert _options(timeline.export(plain, "timelinejs-html", hash_bookmark=True))["hash_bookmark"] is True
