@@ -448,3 +448,13 @@ def test_the_page_turns_hash_bookmarks_on_when_slides_link_to_each_other():
     assert _options(timeline.export(plain, "timelinejs-html"))["hash_bookmark"] is False
     assert _options(timeline.export(_story(), "timelinejs-html", hash_bookmark=False))["hash_bookmark"] is False
     assert _options(timeline.export(plain, "timelinejs-html", hash_bookmark=True))["hash_bookmark"] is True
+
+
+def test_the_markdown_page_shows_what_the_sample_gives():
+    from pathlib import Path
+
+    page = (Path(__file__).parent.parent / "docs" / "exporters" / "markdown.md").read_text(encoding="utf-8")
+    section = page.split("## Relations\n", 1)[1]
+    shown = re.search(r"```markdown\n(.*?)```", section, re.S)
+    assert shown is not None
+    assert shown.group(1) in timeline.export(timeline.sample(), "markdown").decode()
