@@ -137,17 +137,20 @@ class Timeline:
         this once rather than :meth:`relations_of` for each event.
         """
         incoming: dict[str, list[Relation]] = {}
-        ids = {event.id for event in self.events}
         for event in self.events:
             if not event.related:
                 continue
             for relation in event.relations:
                 incoming.setdefault(relation.id, []).append(Relation(event.id, relation.label, incoming=True))
         found: dict[str, tuple[Relation, ...]] = {}
+        if not incoming:
+            return found
+        ids = {event.id for event in self.events}
         for event in self.events:
-            both = _both_ways(event, incoming.get(event.id, ()), ids)
-            if both:
-                found[event.id] = both
+            if event.related or event.id in incoming:
+                both = _both_ways(event, incoming.get(event.id, ()), ids)
+                if both:
+                    found[event.id] = both
         return found
 
     def relations_of(self, event: Event | str) -> tuple[Relation, ...]:
