@@ -140,7 +140,7 @@ def test_filter_and_without_drop_links_and_their_labels():
     assert [r.id for r in shorter.relations_of("treaty-1961")] == ["text-published"]
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "timelinejs", "ical", "json", "yaml", "toml"])
+@pytest.mark.parametrize("fmt", ["markdown", "timelinejs", "timelinejs-html", "ical", "json", "yaml", "toml"])
 def test_no_output_names_a_filtered_out_event(fmt):
     recent = _story().filter(since=Date(2000))
     out = timeline.export(recent, fmt)
