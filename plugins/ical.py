@@ -454,9 +454,23 @@ class _Writer:
                 out.append(_location_line(location.name))
             if location.lat is not None and location.lon is not None:
                 tail = f"GEO:{_geo_number(location.lat)};{_geo_number(location.lon)}\r\n" + tail
+        if event.related:
+            out.append(self._related_lines(event))
         out.append(self._own_lines(event))
         out.append(tail.encode("ascii"))
         return _unmarked(b"".join(out))
+
+    def _related_lines(self, event: Event) -> bytes:
+        """RELATED-TO with each related event's UID; RELTYPE says PARENT or CHILD for "part of" and "has part",
+        SIBLING for every other link (RFC 5545's default, PARENT, would say the wrong thing)."""
+        lines = []
+        for relation in event.relations:
+            if relation.id == event.id:
+                continue
+            reltype = _RELTYPES.get(relation.kind or "", "SIBLING")
+            uid = event_uid_text(self.timeline_id, relation.id)
+            lines.append(f"RELATED-TO;RELTYPE={reltype}:{uid}\r\n")
+        return "".join(lines).encode("ascii")
 
     def _own_lines(self, event: Event) -> bytes:
         """The X-TIMELINE-* properties our reader restores the event from (calendar apps ignore them)."""
@@ -471,6 +485,9 @@ class _Writer:
             lines.append(_folded(b"X-TIMELINE-GROUP:" + _escaped(event.group, False)))
         if event.related:  # ids are slugs: no escaping needed
             lines.append(_folded(b"X-TIMELINE-RELATED:" + ",".join(event.related).encode("ascii")))
+            for relation in event.relations:
+                if relation.label is not None:
+                    lines.append(_json_line(b"X-TIMELINE-RELATION:", {"id": relation.id, "label": relation.label}))
         for source in event.sources:
             lines.append(_json_line(b"X-TIMELINE-SOURCE:", _source_data(source, zone)))
         media = event.media
@@ -595,6 +612,10 @@ def _edtf(event: Event, zone: str | None) -> str:
     if event.end is not None:
         return f"{text}/{_date_text(event.end, zone)}"
     return text
+
+
+#: The RFC 5545 RELTYPE of a known label: the related event is this one's parent, or its child.
+_RELTYPES = {"part of": "PARENT", "has part": "CHILD"}
 
 
 def _source_data(source: Source, zone: str | None) -> dict[str, str]:

@@ -49,8 +49,10 @@ _PROPERTIES: dict[str, tuple[str, ...]] = {
     "sources": ("X-TIMELINE-SOURCE", "URL"),
     "order": ("X-TIMELINE-ORDER",),
     "group": ("X-TIMELINE-GROUP",),
-    "related": ("X-TIMELINE-RELATED",),
+    "related": ("X-TIMELINE-RELATED", "RELATED-TO"),
 }
+#: RFC 5545's RELTYPE (PARENT when not given) as a relation's label; SIBLING and others are plain links.
+_RELTYPE_LABELS = {"PARENT": "part of", "CHILD": "has part"}
 _HEADER_PROPERTIES: dict[str, tuple[str, ...]] = {
     "id": ("X-TIMELINE-ID",),
     "title": ("X-WR-CALNAME", "NAME"),
@@ -314,6 +316,7 @@ class _Reading:
         if self.problems:
             self.raise_problems()
         self.assign_ids()
+        self.resolve_relations()
         content: dict[str, Any] = dict(self.header)
         content["events"] = self.events
         return Document(content, self.locate)
@@ -694,12 +697,28 @@ class _Reading:
                 event["group"] = group
             related = [item for item in str(component.get("X-TIMELINE-RELATED") or "").split(",") if item.strip()]
             if related:
-                event["related"] = [item.strip() for item in related]
+                labels: dict[str, Any] = {}
+                for raw in _as_list(component.get("X-TIMELINE-RELATION")):
+                    item = _json(_text(raw))
+                    if isinstance(item, dict) and isinstance(item.get("id"), str) and "label" in item:
+                        labels.setdefault(item["id"], item["label"])
+                event["related"] = [
+                    other if other not in labels else {"id": other, "label": labels[other]}
+                    for other in (item.strip() for item in related)
+                ]
             for raw in _as_list(component.get("X-TIMELINE-SOURCE")):
                 item = _json(_text(raw))
                 if isinstance(item, dict) and item:
                     sources.append(item)
             media = _json(_text(component.get("X-TIMELINE-MEDIA"))) or None
+        if "related" not in event:
+            links = [
+                (str(link).strip(), str(getattr(link, "params", {}).get("RELTYPE") or "PARENT").upper())
+                for link in _as_list(component.get("RELATED-TO"))
+                if str(link).strip()
+            ]
+            if links:  # UIDs: made into ids once every event has one (resolve_relations)
+                event["_related_to"] = links
         if not sources:
             for url in _as_list(component.get("URL")):
                 link = str(url).strip()
@@ -762,6 +781,30 @@ class _Reading:
             f"event{'s' if len(ids) > 1 else ''} {shown}, field 'start': a floating time "
             "(no TZID, no Z) and the calendar names no zone: run with -R timezone=Area/City, "
             "or add X-WR-TIMEZONE to the calendar"))
+
+    def resolve_relations(self) -> None:
+        """RELATED-TO: the UID of another event of the file becomes its id; RELTYPE PARENT (the default)
+        and CHILD become the labels "part of" and "has part"."""
+        ids = {uid: self.events[at]["id"] for uid, at in self.by_uid.items() if at < len(self.events)}
+        for event in self.events:
+            links = event.pop("_related_to", None)
+            if not links:
+                continue
+            related: list[Any] = []
+            seen = {event["id"]}
+            for uid, reltype in links:
+                other = ids.get(uid)
+                if other is None:
+                    self.report.approximated(event["id"], "related",
+                                             f"RELATED-TO {self._shorten(uid)!r}: no event of the file has that UID")
+                    continue
+                if other in seen:
+                    continue
+                seen.add(other)
+                label = _RELTYPE_LABELS.get(reltype)
+                related.append(other if label is None else {"id": other, "label": label})
+            if related:
+                event["related"] = related
 
     def assign_ids(self) -> None:
         """Ids: ours as written; others a slug of SUMMARY, with a hash of the UID where slugs collide."""

@@ -186,7 +186,12 @@ def event_to_data(event: Event, default_zone: str | None = None) -> dict[str, An
     if event.sources:
         out["sources"] = [_source(s, zone) for s in event.sources]
     if event.related:
-        out["related"] = list(event.related)
+        labels = event.relation_labels
+        out["related"] = (
+            [other if labels.get(other) is None else {"id": other, "label": labels[other]} for other in event.related]
+            if labels
+            else list(event.related)
+        )
     if event.extra:
         out["extra"] = _sorted_mapping(event.extra)
     return out

@@ -9,7 +9,9 @@ into the rest of the document.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import html
+import re
+from collections.abc import Mapping
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -19,12 +21,14 @@ from timeline import (
     Event,
     ExportContext,
     Option,
+    Relation,
     Source,
     Timeline,
     escape_markdown,
     human_date,
     human_span,
     iter_events,
+    markdown_to_html,
     markdown_to_markdown,
     message,
     plural_message,
@@ -56,6 +60,47 @@ def _source_line(source: Source, locale: str) -> str:
     if source.date is not None:
         parts.append(escape_markdown(human_date(source.date, locale=locale)))
     return ", ".join(parts)
+
+
+#: Text that may hold a heading once rendered (ATX ``#`` or a setext underline); most descriptions do not.
+_MAYBE_HEADING = re.compile(r"#|\n[ ]{0,3}(?:=+|-+)[ \t]*(?:\n|$)")
+_HTML_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+#: What GitHub's slugger drops from a heading's text (and markdown-it-py's anchors plugin, and mkdocs' toc).
+_NOT_IN_SLUG = re.compile(r"[^\w\- ]")
+
+
+class Anchors:
+    """The anchors GitHub gives headings, in document order: lowercase, punctuation dropped, spaces to
+    hyphens, and ``-1``, ``-2``, ... after a slug already taken."""
+
+    def __init__(self) -> None:
+        self._taken: dict[str, int] = {}
+
+    def add_title(self, title: str) -> str:
+        """The anchor of a heading that shows ``title`` through :func:`timeline.escape_markdown`."""
+        if title.isprintable() and title == title.strip():
+            return self.add(title)
+        # Tabs and line breaks collapse, edge spaces stay (as character references): what renders is the text.
+        rendered = markdown_to_html(escape_markdown(title))
+        return self.add(html.unescape(_TAG.sub("", rendered)).strip("\n"))
+
+    def add(self, text: str) -> str:
+        """The anchor of a heading whose rendered text is ``text``."""
+        base = _NOT_IN_SLUG.sub("", text.lower()).replace(" ", "-")
+        slug = base
+        while slug in self._taken:
+            self._taken[base] += 1
+            slug = f"{base}-{self._taken[base]}"
+        self._taken[slug] = 0
+        return slug
+
+    def add_all(self, markdown: str) -> None:
+        """The headings inside a rendered description."""
+        if not _MAYBE_HEADING.search(markdown):
+            return
+        for inner in _HTML_HEADING.findall(markdown_to_html(markdown)):
+            self.add(html.unescape(_TAG.sub("", inner)))
 
 
 class MarkdownExporter:
@@ -101,9 +146,11 @@ class MarkdownExporter:
                 block(self._era(era, h3, level + 3, locale))
         if timeline.events:
             block(f"{h2} {message('heading', 'Events', locale)}\n\n")
-            titles = {event.id: event.title for event in timeline.events}
+            relations = timeline.relations()
+            links = self._links(timeline, level, bool(options.get("toc", False)), locale) if relations else {}
             for event in iter_events(timeline):
-                block(self._event(event, h3, level + 3, titles, bool(options.get("sources", True)), locale))
+                related = relations.get(event.id, ())
+                block(self._event(event, h3, level + 3, related, links, bool(options.get("sources", True)), locale))
                 if report is not None:
                     report.wrote(event)
                     location = event.location
@@ -138,8 +185,37 @@ class MarkdownExporter:
         return text
 
     @staticmethod
+    def _links(timeline: Timeline, level: int, toc: bool, locale: str) -> dict[str, tuple[str, str]]:
+        """Each event's title and the anchor of its heading, found by going through every heading in order."""
+        anchors = Anchors()
+        anchors.add_title(timeline.title)
+        if timeline.description:
+            anchors.add_all(markdown_to_markdown(timeline.description, heading_level=level + 1))
+        if toc:
+            anchors.add(message("heading", "Contents", locale))
+        if timeline.eras:
+            anchors.add(message("heading", "Eras", locale))
+            for era in timeline.eras:
+                anchors.add_title(era.title)
+                if era.description:
+                    anchors.add_all(markdown_to_markdown(era.description, heading_level=min(level + 3, 6)))
+        anchors.add(message("heading", "Events", locale))
+        links = {}
+        for event in timeline.events:
+            links[event.id] = (event.title, anchors.add_title(event.title))
+            if event.description:
+                anchors.add_all(markdown_to_markdown(event.description, heading_level=min(level + 3, 6)))
+        return links
+
+    @staticmethod
     def _event(
-        event: Event, heading: str, inner_level: int, titles: Mapping[str, str], with_sources: bool, locale: str
+        event: Event,
+        heading: str,
+        inner_level: int,
+        related: tuple[Relation, ...],
+        links: Mapping[str, tuple[str, str]],
+        with_sources: bool,
+        locale: str,
     ) -> str:
         lines = [f"{heading} {escape_markdown(event.title)}\n\n"]
         span = human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)
@@ -164,19 +240,18 @@ class MarkdownExporter:
             lines.append(f"{media_label}: {link(label, media.url)}{credit}\n\n")
         if event.tags:
             lines.append(f"{message('label', 'Tags', locale)}: {', '.join(escape_markdown(t) for t in event.tags)}\n\n")
-        if event.related:
-            related = _names(event.related, titles)
-            if related:
-                lines.append(f"{message('label', 'See also', locale)}: {related}\n\n")
+        if related:
+            # One list item per link: a title may hold any separator.
+            lines.append(f"{message('label', 'See also', locale)}:\n\n")
+            for relation in related:
+                title, anchor = links[relation.id]
+                lines.append(f"- {escape_markdown(relation.phrase(locale))}: [{escape_markdown(title)}](#{anchor})\n")
+            lines.append("\n")
         if with_sources and event.sources:
             lines.append(f"{message('label', 'Sources', locale)}:\n\n")
             lines.extend(f"- {_source_line(s, locale)}\n" for s in event.sources)
             lines.append("\n")
         return "".join(lines)
-
-
-def _names(ids: Iterable[str], titles: Mapping[str, str]) -> str:
-    return "; ".join(escape_markdown(titles[i]) for i in ids if i in titles)
 
 
 @timeline.hookimpl

@@ -23,7 +23,7 @@ import html
 import json
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any
 from urllib.parse import quote, urlsplit
 
@@ -36,6 +36,7 @@ from timeline import (
     Exporter,
     Option,
     OptionError,
+    Relation,
     Report,
     Source,
     Timeline,
@@ -386,10 +387,13 @@ def _span_end(start: Date, end: Date | None, ongoing: bool, updated: Date | None
 # --- the mapping ---------------------------------------------------------------
 
 
-def _body(description: str, sources: tuple[Source, ...] = (), extra: str = "", locale: str = "en") -> str:
+def _body(
+    description: str, sources: tuple[Source, ...] = (), extra: str = "", locale: str = "en", links: str = ""
+) -> str:
     text = markdown_to_html(description).strip() if description else ""
     if extra:
         text += extra
+    text += links
     if sources:
         items = "".join(_source_item(source, locale) for source in sources)
         text += f"<p>{_html_text(message('label', 'Sources', locale))}:</p><ul>{items}</ul>"
@@ -423,8 +427,30 @@ def _media(event: Event) -> tuple[dict[str, str] | None, str]:
     return out, ""
 
 
-def event_slide(event: Event, updated: Date | None, locale: str = "en") -> dict[str, Any]:
-    """One event as a TimelineJS slide object; ``locale`` is the language of its dates and labels."""
+def relation_links(relations: Sequence[Relation], titles: Mapping[str, str], locale: str = "en") -> str:
+    """The related events as links to their slides (TimelineJS's hash bookmarks, ``#event-`` and the
+    ``unique_id``, which the page follows when ``hash_bookmark`` is on), one list item each."""
+    items = "".join(
+        f'<li>{_html_text(relation.phrase(locale))}: '
+        f'<a href="#event-{html.escape(relation.id, quote=True)}">{_html_text(titles[relation.id])}</a></li>'
+        for relation in relations
+        if relation.id in titles
+    )
+    return f"<p>{_html_text(message('label', 'See also', locale))}:</p><ul>{items}</ul>" if items else ""
+
+
+def event_slide(
+    event: Event,
+    updated: Date | None,
+    locale: str = "en",
+    relations: Sequence[Relation] = (),
+    titles: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """One event as a TimelineJS slide object; ``locale`` is the language of its dates and labels.
+
+    ``relations`` (from :meth:`Timeline.relations_of`) become links to the
+    slides of the events they name, whose titles ``titles`` gives by id.
+    """
     slide: dict[str, Any] = {"unique_id": event.id, "start_date": date_parts(event.start)}
     end = _span_end(event.start, event.end, event.ongoing, updated)
     if end is not None:
@@ -432,7 +458,9 @@ def event_slide(event: Event, updated: Date | None, locale: str = "en") -> dict[
     slide["display_date"] = _stripped_text(human_span(event.start, event.end, ongoing=event.ongoing, locale=locale))
     media, media_text = _media(event)
     slide["text"] = {
-        "headline": _html_text(event.title), "text": _body(event.description, event.sources, media_text, locale)
+        "headline": _html_text(event.title),
+        "text": _body(event.description, event.sources, media_text, locale,
+                      relation_links(relations, titles, locale) if relations and titles else ""),
     }
     if media is not None:
         slide["media"] = media
@@ -519,8 +547,10 @@ def _write_data(
     write(f'{{{nl}{pad}"scale"{sep}{dump(_scale(timeline, eras), 1)},{nl}')
     write(f'{pad}"title"{sep}{dump(_title_slide(timeline), 1)},{nl}{pad}"events"{sep}[')
     first = True
+    relations = timeline.relations()
+    titles = {event.id: event.title for event in timeline.events} if relations else None
     for event in iter_events(timeline):
-        slide = event_slide(event, updated, locale)
+        slide = event_slide(event, updated, locale, relations.get(event.id, ()), titles)
         write(("" if first else ",") + nl + pad * 2 + dump(slide, 2))
         first = False
         if report is not None:
@@ -623,9 +653,20 @@ def _assets_base(value: str | None) -> str:
     return base if base.endswith("/") else base + "/"
 
 
+# TimelineJS opens every link of a slide's text in a new tab (target=_blank); a link to another slide
+# (a relation, "#event-" and its unique_id) is followed here instead, through the hash bookmark.
 _BOOT = """(function () {
   var read = function (id) { return JSON.parse(document.getElementById(id).textContent); };
-  window.timeline = new TL.Timeline("CONTAINER", read("timeline-data"), read("timeline-options"));
+  var container = document.getElementById("CONTAINER");
+  window.timeline = new TL.Timeline(container, read("timeline-data"), read("timeline-options"));
+  container.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest('a[href^="#event-"]') : null;
+    if (!link) { return; }
+    event.preventDefault();
+    var hash = link.getAttribute("href");
+    if (window.timeline.options.hash_bookmark) { window.location.hash = hash; }
+    else { window.timeline.goToId(hash.slice(7)); }
+  }, true);
 })();""".replace("CONTAINER", CONTAINER_ID)
 
 
@@ -639,6 +680,13 @@ def _noscript(timeline: Timeline, write: Callable[[str], None], locale: str = "e
         date = _html_text(human_span(event.start, event.end, ongoing=event.ongoing, locale=locale))
         write(f"<li><strong>{date}</strong>: {_html_text(event.title)}</li>\n")
     write("</ol>\n</noscript>")
+
+
+def _hash_bookmark(timeline: Timeline, chosen: bool | None) -> bool:
+    """TimelineJS's hash_bookmark: as chosen, else on when a slide links to another (relations)."""
+    if chosen is not None:
+        return chosen
+    return any(event.related for event in timeline.events)
 
 
 class TimelineJsPageExporter:
@@ -657,8 +705,9 @@ class TimelineJsPageExporter:
         Option("timenav_position", "Where the navigator goes", default="bottom", choices=("bottom", "top")),
         Option("timenav_height", "Height of the navigator, in percent of the page", type="int", default=25,
                minimum=10, maximum=90),
-        Option("hash_bookmark", "Keep the current slide in the URL (#event-ID), so it can be linked",
-               type="bool", default=False),
+        Option("hash_bookmark", "Keep the current slide in the URL (#event-ID), so it can be linked; default: "
+               "on when events have relations, whose links in the slides go to the related slide that way",
+               type="bool"),
         Option("font", "TimelineJS font set ('none': the browser's fonts, no web fonts loaded)", default="default",
                choices=FONTS),
     )
@@ -676,7 +725,7 @@ class TimelineJsPageExporter:
             "start_at_end": options.get("start_at_end", False),
             "timenav_position": options.get("timenav_position", "bottom"),
             "timenav_height_percentage": options.get("timenav_height", 25),
-            "hash_bookmark": options.get("hash_bookmark", False),
+            "hash_bookmark": _hash_bookmark(timeline, options.get("hash_bookmark")),
             "font": "" if font == "none" else font,
             "soundcite": False,
         }

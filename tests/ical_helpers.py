@@ -165,6 +165,17 @@ def expected_precision(event: Event) -> str:
     return text
 
 
+def expected_related(event: Event, tl: Timeline) -> list[tuple[str, str]]:
+    """(UID, RELTYPE) of each RELATED-TO: the related event's UID; PARENT for "part of", CHILD for
+    "has part", SIBLING for any other link (RFC 5545 3.2.15: PARENT when not given, so always given)."""
+    reltypes = {"part of": "PARENT", "has part": "CHILD"}
+    out = []
+    for other in event.related:
+        label = " ".join((event.relation_labels.get(other) or "").lower().split())
+        out.append((timeline.event_uid_text(tl.id, other), reltypes.get(label, "SIBLING")))
+    return out
+
+
 def in_range(event: Event) -> bool:
     """Whether iCalendar can hold the event's dates (years 1 to 9999)."""
     try:
@@ -216,6 +227,9 @@ def compare_icalendar(calendar: Any, tl: Timeline) -> None:
             assert abs(geo.latitude - location.lat) < 1e-6 and abs(geo.longitude - location.lon) < 1e-6
         else:
             assert "GEO" not in got
+        links = got.get("RELATED-TO")
+        links = [] if links is None else links if isinstance(links, list) else [links]
+        assert [(str(link), link.params["RELTYPE"]) for link in links] == expected_related(event, tl)
         assert str(got["TRANSP"]) == "TRANSPARENT"
         assert str(got["X-TIMELINE-PRECISION"]) == expected_precision(event)
         assert got.decoded("DTSTAMP").tzinfo is not None
@@ -241,6 +255,9 @@ def compare_ical(calendar: Any, tl: Timeline) -> None:
             assert got.location == normalise(event.location.name, multiline=False)
         if event.description.strip():
             assert normalise(timeline.markdown_to_text(event.description)).strip("\n") in got.description
+        # ical 14 reads every RELTYPE as PARENT (it matches the parameter's name in lowercase, and
+        # spells SIBLING "SIBBLING"); icalendar and vobject read it right, so only the UIDs here.
+        assert [link.uid for link in got.related_to] == [uid for uid, _ in expected_related(event, tl)]
 
 
 def compare_vobject(calendar: Any, tl: Timeline) -> None:
@@ -257,6 +274,8 @@ def compare_vobject(calendar: Any, tl: Timeline) -> None:
             assert normalise(timeline.markdown_to_text(event.description)).strip("\n") in got.description.value
         if event.location is not None and event.location.name:
             assert got.location.value == normalise(event.location.name, multiline=False)
+        links = [(link.value, link.params["RELTYPE"][0]) for link in got.contents.get("related-to", [])]
+        assert links == expected_related(event, tl)
 
 
 def check_all(data: bytes, tl: Timeline) -> None:

@@ -49,6 +49,7 @@ PUBLIC_NAMES = [
     "ReadReport",
     "Reader",
     "Registry",
+    "Relation",
     "Report",
     "ReportEntry",
     "Source",

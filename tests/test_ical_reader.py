@@ -301,6 +301,7 @@ def _same(original: Event, back: Event) -> None:
     assert back.timezone == original.timezone and back.tags == original.tags
     assert back.sources == original.sources and back.media == original.media
     assert (back.order, back.group, back.related) == (original.order, original.group, original.related)
+    assert back.relation_labels == original.relation_labels
 
 
 def test_the_sample_reads_back_losslessly(tmp_path: Path) -> None:

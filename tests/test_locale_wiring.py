@@ -148,7 +148,7 @@ def test_markdown_in_russian():
     assert "г..\n" not in text and "г.. " not in text  # no second full stop after "г."
     for heading in ("## Содержание\n", "## События\n"):
         assert heading in text
-    for label in ("\nТеги: ", "\nСм. также: ", "\nИсточники:\n"):
+    for label in ("\nТеги: ", "\nСм. также:\n", "\nИсточники:\n", "\n- Связано: [", "\n- Ссылается на: ["):
         assert label in text
     assert "**19 июня 2024\u202fг.**" in text
     for english in ("## Events", "## Contents", "\nTags: ", "\nSources:", "See also", " events", "Last updated"):
@@ -161,7 +161,7 @@ def test_markdown_in_korean():
     assert "**2024년 6월 19일**" in text
     for heading in ("## 목차\n", "## 사건\n"):
         assert heading in text
-    for label in ("\n태그: ", "\n관련 항목: ", "\n출처:\n"):
+    for label in ("\n태그: ", "\n관련 항목:\n", "\n출처:\n", "\n- 관련: ["):
         assert label in text
 
 

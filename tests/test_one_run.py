@@ -93,7 +93,7 @@ SPREAD: list[tuple[dict[str, Any], str, str]] = [
     (_ok("source-title", sources=[{"title": "\x7f"}]), "sources[0].title", "control character U+007F"),
     (_ok("source-date", sources=[{"title": "S", "date": "2024-00"}]), "sources[0].date", "is not a valid date"),
     (_ok("related", related=["missing"]), "related[0]", "no event has the id 'missing'"),
-    (_ok("self", related=["self"]), "related", "cannot be related to itself"),
+    (_ok("self", related=["self"]), "related[0]", "cannot be related to itself"),
     (_ok("extra", extra={"k": {"\x01": 1}}), "extra.k.\x01", "has a key that contains the control character"),
     (_ok("description", description="\x00"), "description", "control character U+0000"),
     (_ok("related-of-bad", start="2024-99", related=["gone"]), "related[0]", "no event has the id 'gone'"),

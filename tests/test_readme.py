@@ -58,3 +58,21 @@ def test_bring_your_timeline_in_commands_work_as_written(folder: Path):
             written = folder / output.group(1)
             loaded = timeline.load(written)  # what came in passes `check` as our own format
             assert len(loaded) > 0, command
+
+
+def _marked(name: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(rf"<!-- readme: {re.escape(name)} -->\n```\w+\n(.*?)```", text, re.S)
+    assert found is not None, f"no block marked {name!r} in README.md"
+    return found.group(1)
+
+
+def test_the_relation_example_gives_the_markdown_shown(tmp_path: Path):
+    (tmp_path / "relations.yaml").write_text(_marked("relations.yaml"), encoding="utf-8")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(["bash", "-c", "timeline export relations.yaml -o story.md"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    written = (tmp_path / "story.md").read_text(encoding="utf-8")
+    assert _marked("relations.md") in written
+    assert "- Echoes: [Soviet–DPRK treaty signed](#sovietdprk-treaty-signed)\n" in written

@@ -635,3 +635,31 @@ def test_canary_the_network_log_sees_lookalikes_load(render: Callable[..., Rende
     kinds = {kind for kind, _ in evil}
     assert {"script", "document"} <= kinds, evil  # Wikipedia's JSONP, Google Maps' and Docs' frames
     print("\nwithout the policy, TimelineJS asks:\n" + "\n".join(f"  {kind}: {url}" for kind, url in evil))
+
+
+# --- relations: links in the slide text go to the related slide ---------------------------------
+
+
+def test_a_relation_link_goes_to_the_related_slide(render: Callable[..., Rendered]) -> None:
+    tl = timeline.sample()
+    rendered = render({"relations.html": _page(tl)}, "relations.html", wait_slides=len(tl.events) + 1)
+    rendered.assert_clean()
+    assert rendered.js("() => window.timeline.options.hash_bookmark") is True  # on, because events have relations
+    here, there = "treaty-2024-text-published", "un-charter-signed"
+    rendered.js("id => window.timeline.goToId(id)", here)
+    rendered.page.wait_for_function("id => window.timeline._storyslider.current_id === id", arg=here, timeout=10_000)
+    rendered.page.wait_for_timeout(1100)  # the slide animation
+    link = rendered.page.locator(f'[id="{here}"] a[href="#event-{there}"]')
+    assert link.inner_text() == tl.get(there).title
+    assert link.evaluate("a => a.parentElement.textContent.split(':')[0]") == "Cites"
+    link.click()
+    rendered.page.wait_for_function("id => window.timeline._storyslider.current_id === id", arg=there, timeout=10_000)
+    assert rendered.js("() => location.hash") == f"#event-{there}"
+    assert len(rendered.page.context.pages) == 1  # followed in the page, not in a new tab (TimelineJS's target)
+    # and back, the other way: the Charter's slide says what cites it
+    rendered.page.wait_for_timeout(1100)
+    back = rendered.page.locator(f'[id="{there}"] a[href="#event-{here}"]')
+    assert back.evaluate("a => a.parentElement.textContent.split(':')[0]") == "Cited by"
+    back.click()
+    rendered.page.wait_for_function("id => window.timeline._storyslider.current_id === id", arg=here, timeout=10_000)
+    rendered.assert_clean()

@@ -45,6 +45,14 @@ _extra = st.recursive(
 )
 
 
+def _relation(draw: st.DrawFn, index: int) -> dict:
+    """A link to the first event, plain or with a label of tricky text (none for the first event)."""
+    if index == 0 or not draw(st.booleans()):
+        return {}
+    label = draw(st.none() | _texts.filter(lambda t: t.strip() != "" and len(t) <= 40))
+    return {"related": ("e0",), "relation_labels": {} if label is None else {"e0": label}}
+
+
 @st.composite
 def timelines(draw: st.DrawFn, with_null: bool = True) -> Timeline:
     """Valid timelines with text of every kind, and extra data (with or without nulls)."""
@@ -67,6 +75,7 @@ def timelines(draw: st.DrawFn, with_null: bool = True) -> Timeline:
                 sources=(timeline.Source(title=draw(_texts.filter(lambda t: t.strip() != "")),
                                          url=draw(st.none() | st.just("https://example.org/a?b=c#d"))),),
                 extra=extra,
+                **_relation(draw, index),
             )
         )
     tl = Timeline(id="random", title=draw(_texts.filter(lambda t: t.strip() != "")), events=events,

@@ -95,6 +95,7 @@ if TYPE_CHECKING:  # pragma: no cover
         Event as Event,
         Location as Location,
         Media as Media,
+        Relation as Relation,
         Source as Source,
         Timeline as Timeline,
     )
@@ -166,6 +167,7 @@ __all__ = [
     "ReadReport",
     "Reader",
     "Registry",
+    "Relation",
     "Report",
     "ReportEntry",
     "Source",
@@ -236,6 +238,7 @@ _EXPORTS = {
     "ReadReport": "reporting",
     "Reader": "protocols",
     "Registry": "registry",
+    "Relation": "model",
     "Report": "reporting",
     "ReportEntry": "reporting",
     "Source": "model",

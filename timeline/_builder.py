@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from ._relations import RELATION_KEYS, label_problem
 from ._schema import (
     ERA_FIELDS,
     EVENT_FIELDS,
@@ -328,7 +329,7 @@ def _build_event(
     description = b.text(raw.get("description"), ("description",), multiline=True) or ""
     tags = b.texts(raw.get("tags"), ("tags",))
     group = b.text(raw.get("group"), ("group",))
-    related = b.texts(raw.get("related"), ("related",))
+    related, relation_labels = _build_related(b, raw.get("related"))
     location = _build_location(b, raw.get("location"))
     media = _build_media(b, raw.get("media"))
     placed_sources = _build_sources(b, raw.get("sources"), zone)
@@ -363,7 +364,47 @@ def _build_event(
         related=related,
         extra=extra,
         order=order,
+        relation_labels=relation_labels,
     )
+
+
+def _build_related(b: _Builder, raw: Any) -> tuple[tuple[str, ...], dict[str, str]]:
+    """``related``: ids, each written plain or as a mapping with ``id`` and ``label``."""
+    if not isinstance(raw, list) or all(isinstance(item, str) for item in raw):
+        return b.texts(raw, ("related",)), {}
+    ids: list[str] = []
+    labels: dict[str, str] = {}
+    for i, item in enumerate(raw):
+        if isinstance(item, str):
+            ids.extend(b.texts(item, ("related", i)))
+        elif isinstance(item, Mapping):
+            b.unknown_keys(item, RELATION_KEYS, ("related", i))
+            other = b.text(item.get("id"), ("related", i, "id"), required=True)
+            label = _relation_label(b, item.get("label"), ("related", i, "label"))
+            if other is not None:
+                ids.append(other)
+                if label is not None and other not in labels:
+                    labels[other] = label
+        else:
+            b.problem(
+                ("related", i),
+                f"expected an event id or a mapping with 'id' and 'label', got {_type_name(item)}",
+                hint='write the id, or {id: other-event, label: cites}',
+            )
+    return tuple(ids), labels
+
+
+def _relation_label(b: _Builder, value: Any, rel: tuple[str | int, ...]) -> str | None:
+    if value is None:
+        return None
+    label = b.text(value, rel, required=True)
+    if label is None:
+        return None
+    message = label_problem(label)
+    if message is not None:
+        b.problem(rel, message, hint="a label is a few words such as 'cites' or 'part of'")
+        return None
+    return label
 
 
 def _partial(
@@ -384,7 +425,7 @@ def _partial(
     elif isinstance(related_raw, list):
         related = tuple(
             item if isinstance(item, str) and item.strip() and control_problem(item) is None else None
-            for item in related_raw
+            for item in (item.get("id") if isinstance(item, Mapping) else item for item in related_raw)
         )
     lat_lon_read = True
     location_raw = raw.get("location")

@@ -1,5 +1,7 @@
 """The record classes of the model: :class:`Event`, :class:`Era`, :class:`Location`, :class:`Media`, :class:`Source`.
 
+:class:`Relation` too: a link between events, with its label.
+
 Split from :mod:`timeline.model` so that :mod:`timeline.validation` can
 check them without importing :class:`~timeline.Timeline`, whose editing
 methods call :func:`timeline.validate`: the two modules no longer import
@@ -20,7 +22,7 @@ import attrs
 from .dates import Date
 from .errors import wrong_type
 
-__all__ = ["Era", "Event", "Location", "Media", "Source"]
+__all__ = ["Era", "Event", "Location", "Media", "Relation", "Source"]
 
 
 #: Shared by every event without ``extra``: one object instead of a million.
@@ -65,6 +67,14 @@ def _tags(value: Iterable[str]) -> tuple[str, ...]:
 
 def _related(value: Iterable[str]) -> tuple[str, ...]:
     return value if type(value) is tuple else _strings(value, "related")
+
+
+def _labels(value: Mapping[str, str] | None) -> Mapping[str, str]:
+    if value is _EMPTY or value is None:
+        return _EMPTY
+    if not isinstance(value, Mapping):
+        raise wrong_type("Event relation_labels", "a mapping of related id to label", value)
+    return MappingProxyType(dict(value)) if value else _EMPTY
 
 
 def _sources(value: Iterable[Source]) -> tuple[Source, ...]:
@@ -138,6 +148,71 @@ class Source:
 
 
 @attrs.frozen
+class Relation:
+    """A link between two events: the other event's ``id`` and what the link is.
+
+    ``label`` is as written in the data ("cites", "part of", or any short
+    text), ``None`` for a plain link.  ``incoming`` is true for a link the
+    other event makes to this one (derived by
+    :meth:`Timeline.relations_of <timeline.Timeline.relations_of>`); its
+    ``label`` is then the other event's, and :meth:`phrase` says it the
+    other way round ("Cited by").
+    """
+
+    id: str
+    label: str | None = None
+    incoming: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        _check_texts("Relation", (("id", self.id, False), ("label", self.label, True)))
+        if not isinstance(self.incoming, bool):
+            raise wrong_type("Relation incoming", "True or False", self.incoming)
+
+    @property
+    def reads(self) -> str | None:
+        """The label in this relation's direction, in English, or ``None`` when only "Related" can be said.
+
+        Outgoing: the label as written.  Incoming: the inverse of a known
+        label ("cites" gives "cited by"); a free label has no inverse.
+        """
+        from ._relations import inverse_label
+
+        if self.label is None or not self.incoming:
+            return self.label
+        return inverse_label(self.label)
+
+    @property
+    def kind(self) -> str | None:
+        """The known label this relation reads as, lowercase ("cites", "cited by", "part of", ...).
+
+        ``None`` for a free label, or no label.
+        """
+        from ._relations import RELATION_LABELS, canonical_label
+
+        reads = self.reads
+        if reads is None:
+            return None
+        known = canonical_label(reads)
+        return known if known in RELATION_LABELS else None
+
+    def phrase(self, locale: str = "en") -> str:
+        """How an output names this link, capitalised: "Cites", "Cited by", "Related", or a free label as written.
+
+        Known labels and "Related" come from the catalogues (``locale``);
+        a free label is the data's own text and is not translated.
+        """
+        from .locales import message
+
+        reads = self.reads
+        if reads is None:
+            return message("relation", "Related", locale)
+        known = self.kind
+        if known is not None:
+            return message("relation", known[:1].upper() + known[1:], locale)
+        return reads[:1].upper() + reads[1:]
+
+
+@attrs.frozen
 class Event:
     """One dated happening.
 
@@ -165,6 +240,9 @@ class Event:
     #: Rank among the events that start on the same calendar day (as
     #: written): lower first, before the time of day is looked at.
     order: int = 0
+    #: The labels of some of the ``related`` links, by related id ("cites",
+    #: "part of", ...): ``related`` stays the list of ids, in order.
+    relation_labels: Mapping[str, str] = attrs.field(default=_EMPTY, converter=_labels, hash=False)
 
     def __attrs_post_init__(self) -> None:
         # One expression of identity tests: the common case costs well under
@@ -187,6 +265,16 @@ class Event:
         for source in self.sources:
             if type(source) is not Source:
                 _check_event(self)
+
+    @property
+    def relations(self) -> tuple[Relation, ...]:
+        """The ``related`` links with their labels, in the order written (outgoing only).
+
+        :meth:`Timeline.relations_of <timeline.Timeline.relations_of>` adds
+        the links other events make to this one.
+        """
+        labels = self.relation_labels
+        return tuple(Relation(other, labels.get(other)) for other in self.related)
 
     def sort_key(self) -> tuple[int | str, ...]:
         """Chronological order, the same on every machine.
@@ -250,6 +338,6 @@ def _check_event(event: Event) -> None:
 # The public home of these classes (a name in ``timeline.__all__`` and in
 # ``timeline.model``), kept as their module so that pickles and reprs do not
 # name this internal one.
-for _cls in (Location, Media, Source, Event, Era):
+for _cls in (Location, Media, Source, Relation, Event, Era):
     _cls.__module__ = "timeline.model"
 del _cls

@@ -14,16 +14,16 @@ and re-exported here, where their ``__module__`` says they live.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from ._records import Era, Event, Location, Media, Source, _check_texts, _parse_hint
+from ._records import Era, Event, Location, Media, Relation, Source, _check_texts, _parse_hint
 from .dates import Date
 from .errors import EventNotFoundError, wrong_type
 
-__all__ = ["Era", "Event", "Location", "Media", "Source", "Timeline"]
+__all__ = ["Era", "Event", "Location", "Media", "Relation", "Source", "Timeline"]
 
 
 def _order(event: Event) -> tuple[int | str, ...]:
@@ -57,6 +57,33 @@ def _check_items(field: str, items: Any, kind: type) -> None:
     for item in items:
         if not isinstance(item, kind):
             raise wrong_type(f"each of Timeline {field}", f"an {kind.__name__}", item)
+
+
+def _pruned(event: Event, keep: Callable[[str], bool]) -> Event:
+    """``event`` with only the links to ids ``keep`` accepts, in ``related`` and ``relation_labels``."""
+    related = tuple(other for other in event.related if keep(other))
+    labels = {other: label for other, label in event.relation_labels.items() if other in related}
+    return attrs.evolve(event, related=related, relation_labels=labels)
+
+
+def _both_ways(event: Event, incoming: Iterable[Relation], ids: set[str] | frozenset[str]) -> tuple[Relation, ...]:
+    """``event``'s own relations then ``incoming``, merged as :meth:`Timeline.relations_of` says."""
+    out: list[Relation] = []
+    where: dict[str, int] = {}
+    for relation in event.relations:
+        if relation.id in ids and relation.id not in where and relation.id != event.id:
+            where[relation.id] = len(out)
+            out.append(relation)
+    for relation in incoming:
+        if relation.id == event.id:
+            continue
+        place = where.get(relation.id)
+        if place is None:
+            where[relation.id] = len(out)
+            out.append(relation)
+        elif out[place].label is None and not out[place].incoming and relation.reads is not None:
+            out[place] = relation
+    return tuple(out)
 
 
 @attrs.frozen
@@ -101,6 +128,59 @@ class Timeline:
                 return event
         raise EventNotFoundError(event_id, (event.id for event in self.events), timeline_id=self.id)
 
+    # --- relations, both ways --------------------------------------------------
+
+    def relations(self) -> dict[str, tuple[Relation, ...]]:
+        """Every event's relations both ways, by event id; events without any are left out.
+
+        One pass over the timeline: an exporter that shows relations calls
+        this once rather than :meth:`relations_of` for each event.
+        """
+        incoming: dict[str, list[Relation]] = {}
+        for event in self.events:
+            if not event.related:
+                continue
+            for relation in event.relations:
+                incoming.setdefault(relation.id, []).append(Relation(event.id, relation.label, incoming=True))
+        found: dict[str, tuple[Relation, ...]] = {}
+        if not incoming:
+            return found
+        ids = {event.id for event in self.events}
+        for event in self.events:
+            if event.related or event.id in incoming:
+                both = _both_ways(event, incoming.get(event.id, ()), ids)
+                if both:
+                    found[event.id] = both
+        return found
+
+    def relations_of(self, event: Event | str) -> tuple[Relation, ...]:
+        """The relations of ``event`` (an :class:`Event` or its id) both ways.
+
+        First the links it makes (``event.relations``, in the order written),
+        then the links other events make to it (``incoming=True``, in the
+        timeline's order), each other event once: an incoming link from an
+        event this one already links to is left out, unless this one's link
+        has no label and the incoming one has a known label, which then takes
+        its place ("Cited by" says more than "Related").  Links to events not
+        in the timeline are left out, so a filtered timeline has no dangling
+        relation.  Raises :class:`~timeline.EventNotFoundError` for an id no
+        event has.
+        """
+        if isinstance(event, Event):
+            event_id = event.id
+        elif isinstance(event, str):
+            event_id = event
+        else:
+            raise wrong_type("Timeline.relations_of(event)", "an Event or an event id", event)
+        found = self.get(event_id)
+        ids = {other.id for other in self.events}
+        incoming = [
+            Relation(other.id, other.relation_labels.get(event_id), incoming=True)
+            for other in self.events
+            if event_id in other.related
+        ]
+        return _both_ways(found, incoming, ids)
+
     # --- editing: each returns a new, validated timeline --------------------
 
     def with_events(self, *events: Event) -> Timeline:
@@ -137,9 +217,9 @@ class Timeline:
     def without(self, *event_ids: str) -> Timeline:
         """A copy without the events with these ids, validated.
 
-        Links to them are dropped from the ``related`` of the events that
-        stay.  Raises :class:`~timeline.EventNotFoundError` if no event has
-        one of the ids.
+        Links to them are dropped from the ``related`` (and
+        ``relation_labels``) of the events that stay.  Raises
+        :class:`~timeline.EventNotFoundError` if no event has one of the ids.
         """
         gone: set[str] = set()
         for event_id in event_ids:
@@ -152,8 +232,7 @@ class Timeline:
             if event_id not in known:
                 raise EventNotFoundError(event_id, known, timeline_id=self.id)
         kept = [
-            event if gone.isdisjoint(event.related)
-            else attrs.evolve(event, related=tuple(r for r in event.related if r not in gone))
+            event if gone.isdisjoint(event.related) else _pruned(event, lambda other: other not in gone)
             for event in self.events
             if event.id not in gone
         ]
@@ -182,7 +261,7 @@ class Timeline:
         day.  Dates are compared on the timeline's clock (its ``timezone``,
         or UTC): a time without an offset is read there.  A ``since`` after
         ``until`` is a ``ValueError``.  Links to events that were filtered
-        out are dropped from ``related``.  A single str for ``tags`` or
+        out are dropped from ``related`` and ``relation_labels``.  A single str for ``tags`` or
         ``groups`` is refused (:class:`~timeline.ArgumentTypeError`): write
         ``tags=["treaty"]``.
         """
@@ -220,8 +299,5 @@ class Timeline:
         if len(kept) == len(self.events) and len(eras) == len(self.eras):
             return self
         ids = {event.id for event in kept}
-        pruned = [
-            e if all(r in ids for r in e.related) else attrs.evolve(e, related=tuple(r for r in e.related if r in ids))
-            for e in kept
-        ]
+        pruned = [e if all(r in ids for r in e.related) else _pruned(e, ids.__contains__) for e in kept]
         return attrs.evolve(self, events=pruned, eras=eras)

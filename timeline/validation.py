@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from ._records import Era, Event, Location, Media, Source
+from ._relations import label_problem
 from .dates import Date
 from .errors import InvalidTimelineError
 from .problems import Problem
@@ -313,8 +314,16 @@ def _event_problems(event: Event | PartialEvent) -> Iterable[tuple[str, str]]:
             yield "location.lat", f"{lat} is not a latitude between -90 and 90"
         if _is_number(lon) and not -180 <= lon <= 180:  # type: ignore[operator]
             yield "location.lon", f"{lon} is not a longitude between -180 and 180"
-    if isinstance(event.id, str) and event.id in event.related:
-        yield "related", "an event cannot be related to itself"
+    seen: dict[str, int] = {}
+    for i, other in enumerate(event.related):
+        if not isinstance(other, str):
+            continue
+        if other == event.id:
+            yield f"related[{i}]", "an event cannot be related to itself"
+        elif other in seen:
+            yield f"related[{i}]", f"{other!r} is already listed, as related[{seen[other]}]"
+        else:
+            seen[other] = i
 
 
 def _is_number(value: Any) -> bool:
@@ -388,6 +397,9 @@ def _event_texts(event: Event) -> Iterable[tuple[str, str | None, bool]]:
         yield f"tags[{i}]", tag, False
     for i, other in enumerate(event.related):
         yield f"related[{i}]", other, False
+        label = event.relation_labels.get(other) if isinstance(event.relation_labels, Mapping) else None
+        if label is not None:
+            yield f"related[{i}].label", label, False
     if event.location is not None:
         yield "location.name", event.location.name, False
     if event.media is not None:
@@ -471,6 +483,7 @@ def _event_form(event: Event) -> Iterable[tuple[str, tuple[str, str | None] | No
     yield "group", text_problem(event.group)
     for i, other in enumerate(event.related):
         yield f"related[{i}]", text_problem(other, required=True)
+    yield from _label_form(event)
     location = event.location
     if location is not None:
         if not isinstance(location, Location):
@@ -505,6 +518,30 @@ def _event_form(event: Event) -> Iterable[tuple[str, tuple[str, str | None] | No
             path, message = found
             field = "extra" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
             yield field, (message, None)
+
+
+def _label_form(event: Event) -> Iterable[tuple[str, tuple[str, str | None] | None]]:
+    """The ``relation_labels`` of an event built in code: labels of listed ids, each a valid label."""
+    labels = event.relation_labels
+    if not isinstance(labels, Mapping):
+        yield "relation_labels", (f"expected a mapping, got {type_name(labels)}", None)
+        return
+    listed = {other for other in event.related if isinstance(other, str)}
+    for other in labels:
+        if other not in listed:
+            yield "relation_labels", (
+                f"a label for {other!r}, which is not in related",
+                "add the id to related, or remove its label",
+            )
+    for i, other in enumerate(event.related):
+        if not isinstance(other, str) or other not in labels:
+            continue
+        label = labels[other]
+        found = text_problem(label, required=True)
+        if found is None:
+            message = label_problem(label)
+            found = None if message is None else (message, None)
+        yield f"related[{i}].label", found
 
 
 def _form_problems(timeline: TimelineFields) -> Iterable[Problem]:

@@ -335,6 +335,8 @@ def _details() -> Timeline:
                 ),
                 related=("poles",),
                 extra={"wikidata": "Q123", "nested": {"list": [1, 2, {"deep": None}], "flag": False}},
+                # A free label with what markup and calendar parameters must escape.
+                relation_labels={"poles": 'cites "<b>^" & [x](y);a,b:c'},
             ),
             Event(
                 id="poles",
@@ -342,6 +344,7 @@ def _details() -> Timeline:
                 start=Date(1961, 8),
                 location=Location(lat=-90.0, lon=180.0),
                 related=("full", "null-island"),
+                relation_labels={"null-island": "part of"},
             ),
             Event(id="null-island", title="Zero, zero", start=Date(1961, 9), location=Location(lat=0.0, lon=0.0)),
             Event(
@@ -392,7 +395,8 @@ def _everything(parts: Iterable[Timeline]) -> Timeline:
     for part in parts:
         for event in part.events:
             related = tuple(f"{part.id}.{r}" for r in event.related)
-            events.append(attrs.evolve(event, id=f"{part.id}.{event.id}", related=related))
+            labels = {f"{part.id}.{r}": label for r, label in event.relation_labels.items()}
+            events.append(attrs.evolve(event, id=f"{part.id}.{event.id}", related=related, relation_labels=labels))
         eras.extend(part.eras)
     return _timeline(
         "everything", "Everything at once", events, eras=eras, timezone="Europe/Moscow", description=_HANGUL
