@@ -54,6 +54,8 @@ PUBLIC_NAMES = [
     "Source",
     "Timeline",
     "TimelineError",
+    "TranslatedText",
+    "Translation",
     "UnknownFormatError",
     "UnknownLocaleError",
     "UsageError",
@@ -87,6 +89,7 @@ PUBLIC_NAMES = [
     "sample",
     "sample_path",
     "source_date_epoch",
+    "translated",
     "validate",
 ]
 

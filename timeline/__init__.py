@@ -97,6 +97,7 @@ if TYPE_CHECKING:  # pragma: no cover
         Media as Media,
         Source as Source,
         Timeline as Timeline,
+        Translation as Translation,
     )
     from .options import (
         Option as Option,
@@ -133,6 +134,10 @@ if TYPE_CHECKING:  # pragma: no cover
         event_uid_text as event_uid_text,
         export_date as export_date,
         source_date_epoch as source_date_epoch,
+    )
+    from ._translations import (
+        TranslatedText as TranslatedText,
+        translated as translated,
     )
     from .validation import (
         validate as validate,
@@ -171,6 +176,8 @@ __all__ = [
     "Source",
     "Timeline",
     "TimelineError",
+    "TranslatedText",
+    "Translation",
     "UnknownFormatError",
     "UnknownLocaleError",
     "UsageError",
@@ -204,6 +211,7 @@ __all__ = [
     "sample",
     "sample_path",
     "source_date_epoch",
+    "translated",
     "validate",
 ]
 
@@ -241,6 +249,8 @@ _EXPORTS = {
     "Source": "model",
     "Timeline": "model",
     "TimelineError": "errors",
+    "TranslatedText": "_translations",
+    "Translation": "model",
     "UnknownFormatError": "errors",
     "UnknownLocaleError": "errors",
     "UsageError": "errors",
@@ -273,6 +283,7 @@ _EXPORTS = {
     "sample": "loading",
     "sample_path": "loading",
     "source_date_epoch": "stamps",
+    "translated": "_translations",
     "validate": "validation",
 }
 

@@ -1,4 +1,5 @@
-"""The record classes of the model: :class:`Event`, :class:`Era`, :class:`Location`, :class:`Media`, :class:`Source`.
+"""The record classes of the model: :class:`Event`, :class:`Era`, :class:`Location`, :class:`Media`,
+:class:`Source` and :class:`Translation`.
 
 Split from :mod:`timeline.model` so that :mod:`timeline.validation` can
 check them without importing :class:`~timeline.Timeline`, whose editing
@@ -20,7 +21,7 @@ import attrs
 from .dates import Date
 from .errors import wrong_type
 
-__all__ = ["Era", "Event", "Location", "Media", "Source"]
+__all__ = ["Era", "Event", "Location", "Media", "Source", "Translation"]
 
 
 #: Shared by every event without ``extra``: one object instead of a million.
@@ -40,6 +41,28 @@ def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise wrong_type("Event extra", "a mapping (dict) of plain data", value)
     return MappingProxyType(dict(value)) if value else _EMPTY
+
+
+#: Shared by every record without translations.
+_NO_TRANSLATIONS: Mapping[str, Translation] = MappingProxyType({})
+
+
+def _translations(value: Mapping[str, Translation] | None) -> Mapping[str, Translation]:
+    """A read-only mapping of language tag to :class:`Translation`, in the order of the tags."""
+    if value is _NO_TRANSLATIONS or value is None:
+        return _NO_TRANSLATIONS
+    if not isinstance(value, Mapping):
+        raise wrong_type("translations", "a mapping of language tags to Translation", value,
+                         "e.g. translations={'ru': Translation(title='...')}")
+    if not value:
+        return _NO_TRANSLATIONS
+    for tag, item in value.items():
+        if not isinstance(tag, str):
+            raise wrong_type("each key of translations", "a language tag (a str) such as 'ru'", tag)
+        if not isinstance(item, Translation):
+            raise wrong_type(f"translations[{tag!r}]", "a Translation", item,
+                             "e.g. Translation(title='...')" if isinstance(item, (str, Mapping)) else None)
+    return MappingProxyType({tag: value[tag] for tag in sorted(value)})
 
 
 def _strings(value: Iterable[str], field: str) -> tuple[str, ...]:
@@ -138,6 +161,22 @@ class Source:
 
 
 @attrs.frozen
+class Translation:
+    """The title and description of an event, era or timeline in another language.
+
+    Either may be ``None``: what a translation leaves out is shown in the
+    original.  The language is the key it is stored under in
+    ``translations`` (a tag such as ``"ru"`` or ``"pt-BR"``).
+    """
+
+    title: str | None = None
+    description: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_texts("Translation", (("title", self.title, True), ("description", self.description, True)))
+
+
+@attrs.frozen
 class Event:
     """One dated happening.
 
@@ -165,6 +204,11 @@ class Event:
     #: Rank among the events that start on the same calendar day (as
     #: written): lower first, before the time of day is looked at.
     order: int = 0
+    #: The title and description in other languages, by language tag
+    #: (``"ru"``, ``"ko"``); read them with :func:`timeline.translated`.
+    translations: Mapping[str, Translation] = attrs.field(
+        default=_NO_TRANSLATIONS, converter=_translations, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         # One expression of identity tests: the common case costs well under
@@ -208,6 +252,10 @@ class Era:
     end: Date | None = None
     ongoing: bool = False
     description: str = ""
+    #: The title and description in other languages (see :class:`Event`).
+    translations: Mapping[str, Translation] = attrs.field(
+        default=_NO_TRANSLATIONS, converter=_translations, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         _check_texts("Era", (("title", self.title, False), ("description", self.description, False)))
@@ -250,6 +298,6 @@ def _check_event(event: Event) -> None:
 # The public home of these classes (a name in ``timeline.__all__`` and in
 # ``timeline.model``), kept as their module so that pickles and reprs do not
 # name this internal one.
-for _cls in (Location, Media, Source, Event, Era):
+for _cls in (Location, Media, Source, Translation, Event, Era):
     _cls.__module__ = "timeline.model"
 del _cls

@@ -27,7 +27,8 @@ from .validation import MAX_ORDER, MIN_ORDER, interval_problem, is_plain_data
 
 __all__ = ["FastBuilder"]
 
-_EVENT_KEYS = frozenset(EVENT_FIELDS)
+#: An event with translations takes the careful path (they are rare, and checked there).
+_EVENT_KEYS = frozenset(EVENT_FIELDS) - {"translations"}
 _SOURCE_KEYS = frozenset(SOURCE_FIELDS)
 _LOCATION_KEYS = frozenset(LOCATION_FIELDS)
 _MEDIA_KEYS = frozenset(MEDIA_FIELDS)
