@@ -85,7 +85,9 @@ def find_translation(translations: Mapping[str, Translation], locale: str) -> tu
     if found is not None and not _traditional(tag):
         return language, found
     for other, item in translations.items():
-        if other.split("-", 1)[0] == language and _traditional(other) == _traditional(tag):
+        # only a well-formed tag is returned: exporters write it into their output (iCalendar's LANGUAGE=)
+        if (other.split("-", 1)[0] == language and language_tag(other) == other
+                and _traditional(other) == _traditional(tag)):
             return other, item
     return None
 
