@@ -38,6 +38,10 @@ if TYPE_CHECKING:  # pragma: no cover
         markdown_to_markdown as markdown_to_markdown,
         markdown_to_text as markdown_to_text,
     )
+    from ._translations import (
+        TranslatedText as TranslatedText,
+        translated as translated,
+    )
     from ._urls import (
         safe_url as safe_url,
     )
@@ -134,10 +138,6 @@ if TYPE_CHECKING:  # pragma: no cover
         event_uid_text as event_uid_text,
         export_date as export_date,
         source_date_epoch as source_date_epoch,
-    )
-    from ._translations import (
-        TranslatedText as TranslatedText,
-        translated as translated,
     )
     from .validation import (
         validate as validate,
