@@ -82,7 +82,8 @@ def test_translations_load_on_the_timeline_events_and_eras(story):
 
 
 def test_fast_and_careful_paths_agree(story):
-    """An event with translations takes the careful path; the others the fast one; both build the same."""
+    """Events with and without translations build as the code would build them (tests/test_scale.py compares
+    the fast and careful paths on every kind of value)."""
     plain = Event(id="liberation", title="Liberation of Korea", start=Date.parse("1945-08-15"))
     assert story.get("liberation") == plain
     built = Event(id="summit", title="Vladivostok summit", start=Date.parse("2019-04-25"),
