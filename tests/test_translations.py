@@ -376,3 +376,22 @@ def test_an_exporter_that_ignores_translations_keeps_working(story):
     data, report = timeline.export_with_report(story, "plain-titles", registry=registry, locale="ru")
     assert data.decode().splitlines()[-1] == "Comprehensive Strategic Partnership Treaty"
     assert report.untranslated_by == ()  # it did not ask, so nothing is claimed
+
+
+@pytest.mark.parametrize("code", ["ru", "ko"])
+def test_the_sample_in_russian_and_korean_reads_in_three_icalendar_parsers(code):
+    """Every title and event and era of the sample has a translation; three parsers read what was written."""
+    import attrs
+    from ical_helpers import check_all
+
+    story = timeline.sample()
+    assert all(code in e.translations and e.translations[code].title for e in story.events)
+    assert all(code in era.translations for era in story.eras) and code in story.translations
+    data, report = timeline.export_with_report(story, "ical", locale=code)
+    shown = attrs.evolve(story, events=[
+        attrs.evolve(e, title=translated(e, code).title, description=translated(e, code).description)
+        for e in story.events])
+    check_all(data, shown)
+    assert data.decode().count(f"SUMMARY;LANGUAGE={code}:") == len(story.events)
+    # only descriptions are left in English, and the report names them
+    assert [group[:2] for group in report.untranslated_by] == [("timeline", "description"), ("event", "description")]
