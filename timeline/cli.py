@@ -211,7 +211,8 @@ def _locale_option(func: F) -> F:
         callback=_resolve_locale_option,
         help=(
             "Write dates and wording in this language: de, en, fr, ja, ko, ru, uk, zh (ru-RU, ko_KR.UTF-8 "
-            "also work). Never taken from LANG or LC_ALL. Other than en needs timeline-events[locales]."
+            "also work), with the data's translated titles and descriptions where it has them. Never taken "
+            "from LANG or LC_ALL. Other than en needs timeline-events[locales]."
         ),
     )(func)
 
