@@ -267,6 +267,15 @@ def test_the_context_counts_what_is_shown_in_the_original(story):
     ]
 
 
+def test_a_plugin_may_report_other_fields(story):
+    report = timeline.Report()
+    report.translation(story.get("treaty"), "caption", False)
+    report.translation(story.get("treaty"), "title", True)
+    with pytest.raises(TypeError, match="Event, Era or Timeline"):
+        report.translation("treaty", "title", True)
+    assert report.result(format="x", events=3, locale="ru").untranslated_by == (("event", "caption", 1, ("treaty",)),)
+
+
 def test_english_is_not_counted(story):
     context = ExportContext()
     for event in story.events:

@@ -130,7 +130,8 @@ class Report:
         """The frozen :class:`ExportReport` of what was reported so far."""
         untranslated = tuple(
             (kind, field, len(found), tuple(key for key, used in found.items() if not used))
-            for (kind, field), found in sorted(self._texts.items(), key=lambda group: _GROUP_ORDER[group[0]])
+            for (kind, field), found in sorted(
+                self._texts.items(), key=lambda group: (_GROUP_ORDER.get(group[0], (3, 2)), group[0]))
         )
         return ExportReport(
             format=format,
