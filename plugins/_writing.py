@@ -14,7 +14,7 @@ from typing import Any
 
 from timeline import Event, Timeline
 
-from .json_format import date_text, event_to_data
+from .json_format import date_text, event_to_data, translations_data
 
 __all__ = ["DateText", "era_items", "event_items", "header_items"]
 
@@ -26,10 +26,12 @@ class DateText(str):
 
 
 def header_items(tl: Timeline) -> dict[str, Any]:
-    """The header fields, in the documented order: ``id, title, description, timezone, updated``."""
+    """The header fields, in the documented order: ``id, title, description, translations, timezone, updated``."""
     head: dict[str, Any] = {"id": tl.id, "title": tl.title}
     if tl.description:
         head["description"] = tl.description
+    if tl.translations:
+        head["translations"] = translations_data(tl.translations)
     if tl.timezone is not None:
         head["timezone"] = tl.timezone
     if tl.updated is not None:
@@ -38,7 +40,7 @@ def header_items(tl: Timeline) -> dict[str, Any]:
 
 
 def era_items(tl: Timeline) -> Iterator[dict[str, Any]]:
-    """Each era as ``title, start, end, description``."""
+    """Each era as ``title, start, end, description, translations``."""
     for era in tl.eras:
         data: dict[str, Any] = {"title": era.title, "start": DateText(date_text(era.start, tl.timezone))}
         if era.ongoing:
@@ -47,6 +49,8 @@ def era_items(tl: Timeline) -> Iterator[dict[str, Any]]:
             data["end"] = DateText(date_text(era.end, tl.timezone))
         if era.description:
             data["description"] = era.description
+        if era.translations:
+            data["translations"] = translations_data(era.translations)
         yield data
 
 

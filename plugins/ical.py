@@ -22,7 +22,7 @@ import functools
 import json
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -38,6 +38,7 @@ from timeline import (
     Report,
     Source,
     Timeline,
+    TranslatedText,
     data_timestamp,
     event_uid_text,
     human_date,
@@ -46,6 +47,7 @@ from timeline import (
     markdown_to_text,
     message,
     safe_url,
+    translated,
 )
 from timeline import (
     as_of as timeline_as_of,
@@ -342,7 +344,8 @@ class IcalExporter:
         self, timeline: Timeline, stream: IO[bytes], options: Mapping[str, Any], *, context: ExportContext | None = None
     ) -> None:
         report = context.report if context is not None else None
-        writer = _Writer(timeline, options, context.locale if context is not None else "en")
+        writer = _Writer(timeline, options, context.locale if context is not None else "en",
+                         context.translated if context is not None else None)
         write = stream.write
         write(writer.header())
         skipped: list[str] = []
@@ -378,10 +381,18 @@ class IcalExporter:
 class _Writer:
     """Turns one event at a time into the bytes of its VEVENT."""
 
-    def __init__(self, timeline: Timeline, options: Mapping[str, Any], locale: str = "en") -> None:
+    def __init__(
+        self,
+        timeline: Timeline,
+        options: Mapping[str, Any],
+        locale: str = "en",
+        texts: Callable[[Any], TranslatedText] | None = None,
+    ) -> None:
         self.timeline = timeline
         #: the language of DESCRIPTION's dates and labels; property values stay as RFC 5545 has them
         self.locale = locale
+        #: titles and descriptions in the locale: the data's translation where it has one
+        self.texts = texts or (lambda item: translated(item, locale))
         self.skip_coarse = options.get("coarse_dates", "span") == "skip"
         self.stretch = options.get("ongoing", "marker") == "until_export"
         self.refresh = int(options.get("refresh_hours", 24))
@@ -406,22 +417,24 @@ class _Writer:
 
     def header(self) -> bytes:
         tl = self.timeline
-        title = one_line(tl.title)
+        shown = self.texts(tl)
+        title = one_line(shown.title)
         lines = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
             f"PRODID:-//timeline developers//timeline-events {timeline.__version__}//EN",
             "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH",
-            f"NAME:{title}",
+            f"NAME{_language(shown.language, shown.title_translated)}:{title}",
             f"X-WR-CALNAME:{title}",
             f"X-TIMELINE-ID:{tl.id}",  # read back by our reader (plugins/ical_reader.py)
         ]
         if tl.timezone:
             lines.append(f"X-TIMELINE-TIMEZONE:{tl.timezone}")
-        if tl.description:
-            text = text_value(markdown_to_text(tl.description).strip("\n"))
-            lines += [f"DESCRIPTION:{text}", f"X-WR-CALDESC:{text}"]
+        if shown.description:
+            text = text_value(markdown_to_text(shown.description).strip("\n"))
+            language = _language(shown.language, shown.description_translated)
+            lines += [f"DESCRIPTION{language}:{text}", f"X-WR-CALDESC:{text}"]
         if self.refresh:
             lines += [f"REFRESH-INTERVAL;VALUE=DURATION:PT{self.refresh}H", f"X-PUBLISHED-TTL:PT{self.refresh}H"]
         return b"".join(fold(line) for line in lines)
@@ -434,12 +447,15 @@ class _Writer:
             raise _Skip
         head = (f"BEGIN:VEVENT\r\nUID:{event_uid_text(self.timeline_id, event.id)}\r\n"
                 f"{self.stamp_line}{self._dates(start, end, ongoing)}\r\n")
-        summary = b"SUMMARY:" + _escaped(event.title, False)
+        shown = self.texts(event)
+        summary = (f"SUMMARY{_language(shown.language, shown.title_translated)}:".encode("ascii")
+                   + _escaped(shown.title, False))
         urls = [safe_url(source.url) for source in event.sources]
+        description = f"DESCRIPTION{_language(shown.language, shown.description_translated)}:".encode("ascii")
         out = [
             head.encode("ascii"),
             _folded(summary + b" (ongoing)" if ongoing else summary),
-            _folded(b"DESCRIPTION:" + _escaped(self._description(event, urls))),
+            _folded(description + _escaped(self._description(event, urls, shown.description))),
         ]
         for url in urls:
             if url is not None:  # ASCII once a URI value: anything else is percent-encoded
@@ -574,11 +590,16 @@ class _Writer:
             text += f" ({', '.join(notes)})"
         return text
 
-    def _description(self, event: Event, urls: list[str | None] | None = None) -> str:
-        """DESCRIPTION as plain text; ``urls`` are the sources' :func:`safe_url` if known already."""
+    def _description(self, event: Event, urls: list[str | None] | None = None, description: str | None = None) -> str:
+        """DESCRIPTION as plain text; ``urls`` are the sources' :func:`safe_url` if known already.
+
+        ``description`` is the text to show (a translation), by default the event's own.
+        """
         parts = [self._when(event)]
-        if event.description:
-            body = markdown_to_text(event.description).strip("\n")
+        if description is None:
+            description = event.description
+        if description:
+            body = markdown_to_text(description).strip("\n")
             if body:
                 parts.append(body)
         media = event.media
@@ -595,6 +616,11 @@ class _Writer:
             label = message("label", "Sources", self.locale)
             parts.append(f"{label}:\n" + "\n".join(f"- {line}" for line in lines if line))
         return "\n\n".join(parts)
+
+
+def _language(tag: str | None, used: bool) -> str:
+    """``;LANGUAGE=ru`` (RFC 5545 §3.2.10) for text written from a translation, else nothing."""
+    return f";LANGUAGE={tag}" if used and tag else ""
 
 
 def _date_text(date: Date, zone: str | None) -> str:

@@ -138,6 +138,19 @@ def _source(source: Source, zone: str | None) -> dict[str, Any]:
     return out
 
 
+def translations_data(translations: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """``translations`` as plain data: each tag's ``title`` and ``description``, what is given of them."""
+    out: dict[str, dict[str, str]] = {}
+    for tag, item in translations.items():
+        data: dict[str, str] = {}
+        if item.title is not None:
+            data["title"] = item.title
+        if item.description is not None:
+            data["description"] = item.description
+        out[tag] = data
+    return out
+
+
 def _sorted_mapping(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {key: _sorted_mapping(value[key]) for key in sorted(value)}
@@ -171,6 +184,8 @@ def event_to_data(event: Event, default_zone: str | None = None) -> dict[str, An
         out["order"] = event.order
     if event.description:
         out["description"] = event.description
+    if event.translations:
+        out["translations"] = translations_data(event.translations)
     if event.tags:
         out["tags"] = list(event.tags)
     if event.group is not None:
@@ -284,6 +299,8 @@ class JsonExporter:
         head: dict[str, Any] = {"id": timeline.id, "title": timeline.title}
         if timeline.description:
             head["description"] = timeline.description
+        if timeline.translations:
+            head["translations"] = translations_data(timeline.translations)
         if timeline.timezone is not None:
             head["timezone"] = timeline.timezone
         if timeline.updated is not None:
@@ -299,6 +316,8 @@ class JsonExporter:
                     data["end"] = date_text(era.end, timeline.timezone)
                 if era.description:
                     data["description"] = era.description
+                if era.translations:
+                    data["translations"] = translations_data(era.translations)
                 eras.append(data)
             parts.append(f'{pad}"eras"{sep}{dump(eras, 1)}')
         write = stream.write

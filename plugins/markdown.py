@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -24,6 +24,7 @@ from timeline import (
     Relation,
     Source,
     Timeline,
+    TranslatedText,
     escape_markdown,
     human_date,
     human_span,
@@ -33,7 +34,11 @@ from timeline import (
     message,
     plural_message,
     safe_url,
+    translated,
 )
+
+#: An event's, era's or timeline's title and description in the export's locale.
+Texts = Callable[[Any], TranslatedText]
 
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
@@ -121,6 +126,7 @@ class MarkdownExporter:
     ) -> None:
         report = context.report if context is not None else None
         locale = context.locale if context is not None else "en"
+        texts: Texts = context.translated if context is not None else (lambda item: translated(item, "en"))
         level: int = options.get("heading_level", 1)
         write = stream.write
 
@@ -128,29 +134,33 @@ class MarkdownExporter:
             write(text.encode("utf-8"))
 
         h1, h2, h3 = "#" * level, "#" * (level + 1), "#" * (level + 2)
-        block(f"{h1} {escape_markdown(timeline.title)}\n\n")
-        if timeline.description:
-            block(markdown_to_markdown(timeline.description, heading_level=level + 1) + "\n")
+        head = texts(timeline)
+        block(f"{h1} {escape_markdown(head.title)}\n\n")
+        if head.description:
+            block(markdown_to_markdown(head.description, heading_level=level + 1) + "\n")
         summary = self._summary(timeline, locale)
         if summary:
             block(f"*{summary}*\n\n")
+        titles = {event.id: texts(event).title for event in timeline.events}
         if options.get("toc", False) and timeline.events:
             block(f"{h2} {message('heading', 'Contents', locale)}\n\n")
             for event in timeline.events:
                 date = human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)
-                block(f"- {escape_markdown(date)}: {escape_markdown(event.title)}\n")
+                block(f"- {escape_markdown(date)}: {escape_markdown(titles[event.id])}\n")
             block("\n")
         if timeline.eras:
             block(f"{h2} {message('heading', 'Eras', locale)}\n\n")
             for era in timeline.eras:
-                block(self._era(era, h3, level + 3, locale))
+                block(self._era(era, texts(era), h3, level + 3, locale))
         if timeline.events:
             block(f"{h2} {message('heading', 'Events', locale)}\n\n")
             relations = timeline.relations()
-            links = self._links(timeline, level, bool(options.get("toc", False)), locale) if relations else {}
+            toc = bool(options.get("toc", False))
+            links = self._links(timeline, texts, level, toc, locale) if relations else {}
             for event in iter_events(timeline):
                 related = relations.get(event.id, ())
-                block(self._event(event, h3, level + 3, related, links, bool(options.get("sources", True)), locale))
+                block(self._event(event, texts(event), h3, level + 3, related, links,
+                                  bool(options.get("sources", True)), locale))
                 if report is not None:
                     report.wrote(event)
                     location = event.location
@@ -177,39 +187,43 @@ class MarkdownExporter:
         return " ".join(parts)
 
     @staticmethod
-    def _era(era: Era, heading: str, inner_level: int, locale: str) -> str:
+    def _era(era: Era, shown: TranslatedText, heading: str, inner_level: int, locale: str) -> str:
         span = human_span(era.start, era.end, ongoing=era.ongoing, locale=locale)
-        text = f"{heading} {escape_markdown(era.title)}\n\n*{escape_markdown(span)}*\n\n"
-        if era.description:
-            text += markdown_to_markdown(era.description, heading_level=min(inner_level, 6)) + "\n"
+        text = f"{heading} {escape_markdown(shown.title)}\n\n*{escape_markdown(span)}*\n\n"
+        if shown.description:
+            text += markdown_to_markdown(shown.description, heading_level=min(inner_level, 6)) + "\n"
         return text
 
     @staticmethod
-    def _links(timeline: Timeline, level: int, toc: bool, locale: str) -> dict[str, tuple[str, str]]:
-        """Each event's title and the anchor of its heading, found by going through every heading in order."""
+    def _links(timeline: Timeline, texts: Texts, level: int, toc: bool, locale: str) -> dict[str, tuple[str, str]]:
+        """Each event's title as shown and the anchor of its heading, found by going through every heading in order."""
         anchors = Anchors()
-        anchors.add_title(timeline.title)
-        if timeline.description:
-            anchors.add_all(markdown_to_markdown(timeline.description, heading_level=level + 1))
+        head = texts(timeline)
+        anchors.add_title(head.title)
+        if head.description:
+            anchors.add_all(markdown_to_markdown(head.description, heading_level=level + 1))
         if toc:
             anchors.add(message("heading", "Contents", locale))
         if timeline.eras:
             anchors.add(message("heading", "Eras", locale))
             for era in timeline.eras:
-                anchors.add_title(era.title)
-                if era.description:
-                    anchors.add_all(markdown_to_markdown(era.description, heading_level=min(level + 3, 6)))
+                shown = texts(era)
+                anchors.add_title(shown.title)
+                if shown.description:
+                    anchors.add_all(markdown_to_markdown(shown.description, heading_level=min(level + 3, 6)))
         anchors.add(message("heading", "Events", locale))
         links = {}
         for event in timeline.events:
-            links[event.id] = (event.title, anchors.add_title(event.title))
-            if event.description:
-                anchors.add_all(markdown_to_markdown(event.description, heading_level=min(level + 3, 6)))
+            shown = texts(event)
+            links[event.id] = (shown.title, anchors.add_title(shown.title))
+            if shown.description:
+                anchors.add_all(markdown_to_markdown(shown.description, heading_level=min(level + 3, 6)))
         return links
 
     @staticmethod
     def _event(
         event: Event,
+        shown: TranslatedText,
         heading: str,
         inner_level: int,
         related: tuple[Relation, ...],
@@ -217,7 +231,7 @@ class MarkdownExporter:
         with_sources: bool,
         locale: str,
     ) -> str:
-        lines = [f"{heading} {escape_markdown(event.title)}\n\n"]
+        lines = [f"{heading} {escape_markdown(shown.title)}\n\n"]
         span = human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)
         facts = [f"**{escape_markdown(span)}**"]
         if event.location is not None:
@@ -230,8 +244,8 @@ class MarkdownExporter:
         if event.group:
             facts.append(escape_markdown(event.group))
         lines.append(" · ".join(facts) + "\n\n")
-        if event.description:
-            lines.append(markdown_to_markdown(event.description, heading_level=min(inner_level, 6)) + "\n")
+        if shown.description:
+            lines.append(markdown_to_markdown(shown.description, heading_level=min(inner_level, 6)) + "\n")
         if event.media is not None:
             media = event.media
             media_label = message("label", "Media", locale)

@@ -40,12 +40,14 @@ from timeline import (
     Report,
     Source,
     Timeline,
+    TranslatedText,
     human_date,
     human_span,
     iter_events,
     markdown_to_html,
     message,
     safe_url,
+    translated,
 )
 from timeline import (
     as_of as timeline_as_of,
@@ -445,12 +447,17 @@ def event_slide(
     locale: str = "en",
     relations: Sequence[Relation] = (),
     titles: Mapping[str, str] | None = None,
+    shown: TranslatedText | None = None,
 ) -> dict[str, Any]:
     """One event as a TimelineJS slide object; ``locale`` is the language of its dates and labels.
 
     ``relations`` (from :meth:`Timeline.relations_of`) become links to the
-    slides of the events they name, whose titles ``titles`` gives by id.
+    slides of the events they name, whose titles (as shown) ``titles`` gives
+    by id.  ``shown`` is the title and description to write (a
+    translation), by default the event's own.
     """
+    if shown is None:
+        shown = translated(event, locale)
     slide: dict[str, Any] = {"unique_id": event.id, "start_date": date_parts(event.start)}
     end = _span_end(event.start, event.end, event.ongoing, updated)
     if end is not None:
@@ -458,8 +465,8 @@ def event_slide(
     slide["display_date"] = _stripped_text(human_span(event.start, event.end, ongoing=event.ongoing, locale=locale))
     media, media_text = _media(event)
     slide["text"] = {
-        "headline": _html_text(event.title),
-        "text": _body(event.description, event.sources, media_text, locale,
+        "headline": _html_text(shown.title),
+        "text": _body(shown.description, event.sources, media_text, locale,
                       relation_links(relations, titles, locale) if relations and titles else ""),
     }
     if media is not None:
@@ -470,8 +477,10 @@ def event_slide(
     return slide
 
 
-def era_object(era: Era, updated: Date | None) -> dict[str, Any]:
+def era_object(era: Era, updated: Date | None, shown: TranslatedText | None = None) -> dict[str, Any]:
     """An era: TimelineJS needs both ends, strictly after one another, or it rejects the timeline."""
+    if shown is None:
+        shown = translated(era, "en")
     start = date_parts(era.start)
     end = _span_end(era.start, era.end, era.ongoing, updated)
     if end is None or _instant(end) <= _instant(start):
@@ -481,7 +490,7 @@ def era_object(era: Era, updated: Date | None) -> dict[str, Any]:
     return {
         "start_date": start,
         "end_date": end,
-        "text": {"headline": _html_text(era.title), "text": _body(era.description)},
+        "text": {"headline": _html_text(shown.title), "text": _body(shown.description)},
     }
 
 
@@ -517,10 +526,10 @@ def _scale(timeline: Timeline, eras: list[dict[str, Any]]) -> str:
     return "cosmological" if cosmological else "human"
 
 
-def _title_slide(timeline: Timeline) -> dict[str, Any]:
+def _title_slide(shown: TranslatedText) -> dict[str, Any]:
     return {
         "unique_id": TITLE_SLIDE_ID,
-        "text": {"headline": _html_text(timeline.title), "text": _body(timeline.description)},
+        "text": {"headline": _html_text(shown.title), "text": _body(shown.description)},
         "autolink": False,
     }
 
@@ -532,6 +541,7 @@ def _write_data(
     pad: str,
     report: Report | None = None,
     locale: str = "en",
+    texts: Texts | None = None,
 ) -> None:
     """Write the whole TimelineJS configuration object (keys in a fixed order) as JSON, one slide at a time.
 
@@ -542,15 +552,17 @@ def _write_data(
     _warn_about_size(timeline)
     updated = timeline_as_of(timeline)
     _warn_about_undated(timeline, updated)
-    eras = [era_object(era, updated) for era in timeline.eras]
+    if texts is None:
+        texts = _texts(None)
+    eras = [era_object(era, updated, texts(era)) for era in timeline.eras]
     nl, sep = ("\n", ": ") if pad else ("", ":")
     write(f'{{{nl}{pad}"scale"{sep}{dump(_scale(timeline, eras), 1)},{nl}')
-    write(f'{pad}"title"{sep}{dump(_title_slide(timeline), 1)},{nl}{pad}"events"{sep}[')
+    write(f'{pad}"title"{sep}{dump(_title_slide(texts(timeline)), 1)},{nl}{pad}"events"{sep}[')
     first = True
     relations = timeline.relations()
-    titles = {event.id: event.title for event in timeline.events} if relations else None
+    titles = {event.id: texts(event).title for event in timeline.events} if relations else None
     for event in iter_events(timeline):
-        slide = event_slide(event, updated, locale, relations.get(event.id, ()), titles)
+        slide = event_slide(event, updated, locale, relations.get(event.id, ()), titles, texts(event))
         write(("" if first else ",") + nl + pad * 2 + dump(slide, 2))
         first = False
         if report is not None:
@@ -574,6 +586,17 @@ def _report_event(report: Report, event: Event, slide: Mapping[str, Any], update
             report.approximated(event, field, "the local time is shown without its zone or UTC offset")
     if event.location is not None:
         report.approximated(event, "location", "TimelineJS has no place for a location")
+
+
+#: An event's, era's or timeline's title and description in the export's locale.
+Texts = Callable[[Any], TranslatedText]
+
+
+def _texts(context: ExportContext | None) -> Texts:
+    """The export's texts: from the context (translations counted in its report), or the data's own."""
+    if context is not None:
+        return context.translated
+    return lambda item: translated(item, "en")
 
 
 def _json_dumper(indent: int) -> Callable[[Any, int], str]:
@@ -607,7 +630,8 @@ class TimelineJsExporter:
             stream.write(text.encode("utf-8"))
 
         _write_data(timeline, write, _json_dumper(indent), " " * indent,
-                    context.report if context is not None else None, context.locale if context is not None else "en")
+                    context.report if context is not None else None, context.locale if context is not None else "en",
+                    _texts(context))
         write("\n")
 
 
@@ -670,15 +694,16 @@ _BOOT = """(function () {
 })();""".replace("CONTAINER", CONTAINER_ID)
 
 
-def _noscript(timeline: Timeline, write: Callable[[str], None], locale: str = "en") -> None:
+def _noscript(timeline: Timeline, write: Callable[[str], None], locale: str, texts: Texts) -> None:
     """The events as a plain list, for readers without JavaScript (written line by line)."""
-    write(f"<noscript>\n<h1>{_html_text(timeline.title)}</h1>\n")
-    if timeline.description:
-        write(markdown_to_html(timeline.description).strip() + "\n")
+    head = texts(timeline)
+    write(f"<noscript>\n<h1>{_html_text(head.title)}</h1>\n")
+    if head.description:
+        write(markdown_to_html(head.description).strip() + "\n")
     write("<p>This page needs JavaScript to show the interactive timeline. Its events:</p>\n<ol>\n")
     for event in timeline.events:
         date = _html_text(human_span(event.start, event.end, ongoing=event.ongoing, locale=locale))
-        write(f"<li><strong>{date}</strong>: {_html_text(event.title)}</li>\n")
+        write(f"<li><strong>{date}</strong>: {_html_text(texts(event).title)}</li>\n")
     write("</ol>\n</noscript>")
 
 
@@ -718,6 +743,7 @@ class TimelineJsPageExporter:
         base = _assets_base(options.get("assets_url"))
         font = options.get("font", "default")
         locale = context.locale if context is not None else "en"
+        texts = _texts(context)
         tl_options = {
             "script_path": base + "js/",
             "language": options.get("language") or TIMELINEJS_LANGUAGE[locale],
@@ -736,7 +762,7 @@ class TimelineJsPageExporter:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="timeline (TimelineJS {TIMELINEJS_VERSION})">
-<title>{_html_text(timeline.title)}</title>
+<title>{_html_text(texts(timeline).title)}</title>
 <link rel="stylesheet" href="{html.escape(base + css)}" integrity="{ASSET_INTEGRITY[css]}" crossorigin="anonymous">
 <style>
 html, body {{ height: 100%; margin: 0; padding: 0; }}
@@ -763,10 +789,10 @@ html, body {{ height: 100%; margin: 0; padding: 0; }}
             write(_SCRIPT_UNSAFE.sub(_script_escape, text))
 
         write(head)
-        _noscript(timeline, write, locale)
+        _noscript(timeline, write, locale, texts)
         write('\n<script type="application/json" id="timeline-data">')
         _write_data(timeline, write_script, _json_dumper(0), "", context.report if context is not None else None,
-                    locale)
+                    locale, texts)
         write(tail)
 
 

@@ -55,6 +55,8 @@ PUBLIC_NAMES = [
     "Source",
     "Timeline",
     "TimelineError",
+    "TranslatedText",
+    "Translation",
     "UnknownFormatError",
     "UnknownLocaleError",
     "UsageError",
@@ -88,6 +90,7 @@ PUBLIC_NAMES = [
     "sample",
     "sample_path",
     "source_date_epoch",
+    "translated",
     "validate",
 ]
 

@@ -14,6 +14,7 @@ import textwrap
 import warnings
 from pathlib import Path
 
+import attrs
 import pytest
 
 import timeline
@@ -55,17 +56,28 @@ def _edge_timeline() -> Timeline:
                     updated=Date(2024, 11, 1))
 
 
-CASES = {"sample": timeline.sample, "edge": _edge_timeline}
+def _as_shown(tl: Timeline, locale: str) -> Timeline:
+    """``tl`` with each event's title and description as an export in ``locale`` writes them."""
+    shown = [attrs.evolve(e, title=timeline.translated(e, locale).title,
+                          description=timeline.translated(e, locale).description) for e in tl.events]
+    return attrs.evolve(tl, events=shown)
+
+
+#: name -> (timeline, locale): the sample in Russian has SUMMARY;LANGUAGE=ru and DESCRIPTION;LANGUAGE=ru.
+CASES = {"sample": (timeline.sample, "en"), "sample-ru": (timeline.sample, "ru"), "edge": (_edge_timeline, "en")}
 
 
 @pytest.fixture(params=sorted(CASES))
 def exported(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Timeline, Path]:
-    tl = CASES[request.param]()
+    make, locale = CASES[request.param]
+    tl = make()
     path = tmp_path / "export.ics"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        timeline.export(tl, "ical", dest=path)
-    return tl, path
+        timeline.export_with_report(tl, "ical", dest=path, locale=locale)
+    if locale != "en":
+        assert "SUMMARY;LANGUAGE=" in path.read_text(encoding="utf-8")
+    return _as_shown(tl, locale), path
 
 
 def _env(tmp_path: Path) -> dict[str, str]:

@@ -61,6 +61,7 @@ VALID_EVENT = {
     "sources": [{"title": "Text", "publisher": "Archive", "url": "https://example.org", "date": "1961-07-06"}],
     "related": ["other"],
     "extra": {"importance": 2},
+    "translations": {"ru": {"title": "Договор", "description": "Подписан в **Москве**."}, "ko": {"title": "조약"}},
 }
 OTHER_EVENT = {"id": "other", "title": "Other", "start": "1962"}
 #: Every position a value can take in an event: (field,) or (field, subfield) or (field, 0, subfield).
@@ -69,6 +70,8 @@ POSITIONS = [(field,) for field in EVENT_FIELDS] + [
     ("media", "url"), ("media", "caption"), ("media", "credit"),
     ("sources", 0, "title"), ("sources", 0, "publisher"), ("sources", 0, "url"), ("sources", 0, "date"),
     ("tags", 0), ("related", 0), ("extra", "importance"),
+    ("translations", "ru"), ("translations", "ru", "title"), ("translations", "ru", "description"),
+    ("translations", "ko", "titel"),
 ]
 HEADER_POSITIONS = [field for field in TIMELINE_FIELDS if field != "events"]
 
@@ -92,6 +95,7 @@ def only_documented_errors(data: bytes, input_format: str) -> None:
             warnings.simplefilter("ignore")  # e.g. TimelineJS's warning about a timeline with no events
             for fmt in ("markdown", "ical", "timelinejs"):
                 assert timeline.export(loaded, fmt)
+                assert timeline.export_with_report(loaded, fmt, locale="ru")[0]  # translations used
 
 
 def _place(event: dict, position: tuple, value: object) -> dict:

@@ -101,6 +101,11 @@ _POOLS: dict[str, list[Any]] = {
     ],
     "related": [["a"], "a", [1], [""], None],
     "extra": [{"a": 1}, {"a": [1, {"b": None}], "c": 1.5}, {1: 2}, {"a": float("nan")}, {}, [], None],
+    "translations": [
+        {"ru": {"title": "Т"}}, {"ru": {"title": "Т", "description": "**о**"}, "ko": {"description": "설명"}},
+        {"RU": {"title": "x"}}, {"kr": {"title": "x"}}, {"ru": {}}, {"ru": {"title": ""}}, {"ru": {"titel": "x"}},
+        {"ru": "x"}, {"ru": {"title": "a\x07"}}, {"ru": {"title": None, "description": None}}, {}, [], None,
+    ],
     "tgas": ["x"],
 }
 

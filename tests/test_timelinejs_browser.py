@@ -277,6 +277,9 @@ def test_sample_in_a_locale_shows_localised_dates_on_the_slides(
     assert sorted(by_id) == sorted(event.id for event in tl.events)
     for event in tl.events:
         assert by_id[event.id]["date"] == human_span(event.start, event.end, ongoing=event.ongoing, locale=code)
+        # the sample's translated titles, as the data has them (every event has one in ru and ko)
+        assert by_id[event.id]["headline"] == event.translations[code].title
+    assert slides[0]["headline"] == tl.translations[code].title
     assert anchor in [slide["date"] for slide in slides[1:]]
     assert rendered.js("() => window.timeline.language.lang") == code
     ARTIFACTS.mkdir(exist_ok=True)

@@ -53,6 +53,17 @@ def _relation(draw: st.DrawFn, index: int) -> dict:
     return {"related": ("e0",), "relation_labels": {} if label is None else {"e0": label}}
 
 
+#: Tags YAML 1.1 would read as something else unquoted (no, yes, on, off), and ones with a script or region.
+_TAGS = st.sampled_from(["ru", "ko", "no", "yes", "on", "off", "pt-BR", "zh-Hant", "sr-Latn-RS", "en", "es"])
+_nonblank = _texts.filter(lambda t: t.strip() != "")
+_translations = st.dictionaries(
+    _TAGS,
+    st.builds(timeline.Translation, title=st.none() | _nonblank, description=st.none() | _nonblank).filter(
+        lambda t: t.title is not None or t.description is not None),
+    max_size=3,
+)
+
+
 @st.composite
 def timelines(draw: st.DrawFn, with_null: bool = True) -> Timeline:
     """Valid timelines with text of every kind, and extra data (with or without nulls)."""
@@ -76,10 +87,13 @@ def timelines(draw: st.DrawFn, with_null: bool = True) -> Timeline:
                                          url=draw(st.none() | st.just("https://example.org/a?b=c#d"))),),
                 extra=extra,
                 **_relation(draw, index),
+                translations=draw(_translations),
             )
         )
+    eras = [timeline.Era(title=draw(_nonblank), start=timeline.Date(1950), end=timeline.Date(1953),
+                         translations=draw(_translations))]
     tl = Timeline(id="random", title=draw(_texts.filter(lambda t: t.strip() != "")), events=events,
-                  description=draw(_texts))
+                  description=draw(_texts), eras=draw(st.sampled_from([[], eras])), translations=draw(_translations))
     try:
         timeline.validate(tl)
     except timeline.InvalidTimelineError:

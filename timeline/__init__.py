@@ -38,6 +38,10 @@ if TYPE_CHECKING:  # pragma: no cover
         markdown_to_markdown as markdown_to_markdown,
         markdown_to_text as markdown_to_text,
     )
+    from ._translations import (
+        TranslatedText as TranslatedText,
+        translated as translated,
+    )
     from ._urls import (
         safe_url as safe_url,
     )
@@ -98,6 +102,7 @@ if TYPE_CHECKING:  # pragma: no cover
         Relation as Relation,
         Source as Source,
         Timeline as Timeline,
+        Translation as Translation,
     )
     from .options import (
         Option as Option,
@@ -173,6 +178,8 @@ __all__ = [
     "Source",
     "Timeline",
     "TimelineError",
+    "TranslatedText",
+    "Translation",
     "UnknownFormatError",
     "UnknownLocaleError",
     "UsageError",
@@ -206,6 +213,7 @@ __all__ = [
     "sample",
     "sample_path",
     "source_date_epoch",
+    "translated",
     "validate",
 ]
 
@@ -244,6 +252,8 @@ _EXPORTS = {
     "Source": "model",
     "Timeline": "model",
     "TimelineError": "errors",
+    "TranslatedText": "_translations",
+    "Translation": "model",
     "UnknownFormatError": "errors",
     "UnknownLocaleError": "errors",
     "UsageError": "errors",
@@ -276,6 +286,7 @@ _EXPORTS = {
     "sample": "loading",
     "sample_path": "loading",
     "source_date_epoch": "stamps",
+    "translated": "_translations",
     "validate": "validation",
 }
 

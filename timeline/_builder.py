@@ -25,11 +25,13 @@ from ._schema import (
     MEDIA_FIELDS,
     SOURCE_FIELDS,
     TIMELINE_FIELDS,
+    TRANSLATION_FIELDS,
 )
 from .dates import Date, parse_span
 from .errors import DateError
 from .fastpath import FastBuilder
-from .model import Era, Event, Location, Media, Source
+from .locales import language_tag, language_tag_problem
+from .model import Era, Event, Location, Media, Source, Translation
 from .problems import Problem
 from .protocols import Document, Path
 from .rules import (
@@ -327,6 +329,7 @@ def _build_event(
         if order_message:
             b.problem(("order",), order_message, hint="a lower order comes first among events on the same day")
     description = b.text(raw.get("description"), ("description",), multiline=True) or ""
+    translations = _build_translations(b, raw.get("translations"))
     tags = b.texts(raw.get("tags"), ("tags",))
     group = b.text(raw.get("group"), ("group",))
     related, relation_labels = _build_related(b, raw.get("related"))
@@ -365,6 +368,7 @@ def _build_event(
         extra=extra,
         order=order,
         relation_labels=relation_labels,
+        translations=translations,
     )
 
 
@@ -405,6 +409,46 @@ def _relation_label(b: _Builder, value: Any, rel: tuple[str | int, ...]) -> str 
         b.problem(rel, message, hint="a label is a few words such as 'cites' or 'part of'")
         return None
     return label
+
+
+def _build_translations(b: _Builder, raw: Any) -> dict[str, Translation]:
+    """``translations``: language tags (canonical case) to a title and description, each checked."""
+    if raw is None:
+        return {}
+    mapping = b.mapping(raw, ("translations",))
+    if mapping is None:
+        return {}
+    out: dict[str, Translation] = {}
+    written: dict[str, str] = {}
+    for key, value in mapping.items():
+        rel: tuple[str | int, ...] = ("translations", str(key))
+        bad_tag = language_tag_problem(key)
+        if bad_tag is not None:
+            b.problem(rel, bad_tag[0], hint=bad_tag[1])
+            continue
+        tag = language_tag(key) or key
+        if tag in written:
+            b.problem(rel, f"the language {tag!r} is given twice ({written[tag]!r} and {key!r})",
+                      hint="keep one translation per language")
+            continue
+        written[tag] = key
+        if not isinstance(value, Mapping):
+            hint = "write the translated title as {title: ...}" if isinstance(value, str) else None
+            b.problem(rel, f"expected a mapping with 'title' and/or 'description', got {_type_name(value)}", hint)
+            continue
+        b.unknown_keys(value, TRANSLATION_FIELDS, rel)
+        texts: dict[str, str | None] = {}
+        for field in TRANSLATION_FIELDS:
+            item = value.get(field)
+            if item is not None and isinstance(item, str) and not item.strip():
+                b.problem(rel + (field,), "must not be empty", hint="leave the field out to show the original")
+                continue
+            texts[field] = b.text(item, rel + (field,), multiline=field == "description")
+        if all(value.get(field) is None for field in TRANSLATION_FIELDS) and value.keys() <= set(TRANSLATION_FIELDS):
+            b.problem(rel, "a translation needs a title or a description")
+            continue
+        out[tag] = Translation(title=texts.get("title"), description=texts.get("description"))
+    return out
 
 
 def _partial(
@@ -534,9 +578,11 @@ def _build_era(ctx: _Context, raw: Any, index: int, zone: str | None) -> Era | N
     if span_problem:
         b.problem(("end",), span_problem)
     description = b.text(raw.get("description"), ("description",), multiline=True) or ""
+    translations = _build_translations(b, raw.get("translations"))
     if not b.ok or title is None or start is None:
         return None
-    return Era(title=title, start=start, end=end, ongoing=ongoing, description=description)
+    return Era(title=title, start=start, end=end, ongoing=ongoing, description=description,
+               translations=translations)
 
 
 #: How many events go by between two calls of ``build_file``'s ``progress``.
@@ -588,6 +634,9 @@ def build_file(
         value = b.text(content.get(key), (key,), multiline=key == "description")
         if value is not None:
             header[key] = value
+    translations = _build_translations(b, content.get("translations"))
+    if translations:
+        header["translations"] = translations
     zone = b.zone(content.get("timezone"), ("timezone",))
     if zone is not None:
         header["timezone"] = zone

@@ -1,4 +1,5 @@
-"""The record classes of the model: :class:`Event`, :class:`Era`, :class:`Location`, :class:`Media`, :class:`Source`.
+"""The record classes of the model: :class:`Event`, :class:`Era`, :class:`Location`, :class:`Media`,
+:class:`Source` and :class:`Translation`.
 
 :class:`Relation` too: a link between events, with its label.
 
@@ -22,7 +23,7 @@ import attrs
 from .dates import Date
 from .errors import wrong_type
 
-__all__ = ["Era", "Event", "Location", "Media", "Relation", "Source"]
+__all__ = ["Era", "Event", "Location", "Media", "Relation", "Source", "Translation"]
 
 
 #: Shared by every event without ``extra``: one object instead of a million.
@@ -42,6 +43,28 @@ def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise wrong_type("Event extra", "a mapping (dict) of plain data", value)
     return MappingProxyType(dict(value)) if value else _EMPTY
+
+
+#: Shared by every record without translations.
+_NO_TRANSLATIONS: Mapping[str, Translation] = MappingProxyType({})
+
+
+def _translations(value: Mapping[str, Translation] | None) -> Mapping[str, Translation]:
+    """A read-only mapping of language tag to :class:`Translation`, in the order of the tags."""
+    if value is _NO_TRANSLATIONS or value is None:
+        return _NO_TRANSLATIONS
+    if not isinstance(value, Mapping):
+        raise wrong_type("translations", "a mapping of language tags to Translation", value,
+                         "e.g. translations={'ru': Translation(title='...')}")
+    if not value:
+        return _NO_TRANSLATIONS
+    for tag, item in value.items():
+        if not isinstance(tag, str):
+            raise wrong_type("each key of translations", "a language tag (a str) such as 'ru'", tag)
+        if not isinstance(item, Translation):
+            raise wrong_type(f"translations[{tag!r}]", "a Translation", item,
+                             "e.g. Translation(title='...')" if isinstance(item, (str, Mapping)) else None)
+    return MappingProxyType({tag: value[tag] for tag in sorted(value)})
 
 
 def _strings(value: Iterable[str], field: str) -> tuple[str, ...]:
@@ -213,6 +236,22 @@ class Relation:
 
 
 @attrs.frozen
+class Translation:
+    """The title and description of an event, era or timeline in another language.
+
+    Either may be ``None``: what a translation leaves out is shown in the
+    original.  The language is the key it is stored under in
+    ``translations`` (a tag such as ``"ru"`` or ``"pt-BR"``).
+    """
+
+    title: str | None = None
+    description: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_texts("Translation", (("title", self.title, True), ("description", self.description, True)))
+
+
+@attrs.frozen
 class Event:
     """One dated happening.
 
@@ -243,6 +282,11 @@ class Event:
     #: The labels of some of the ``related`` links, by related id ("cites",
     #: "part of", ...): ``related`` stays the list of ids, in order.
     relation_labels: Mapping[str, str] = attrs.field(default=_EMPTY, converter=_labels, hash=False)
+    #: The title and description in other languages, by language tag
+    #: (``"ru"``, ``"ko"``); read them with :func:`timeline.translated`.
+    translations: Mapping[str, Translation] = attrs.field(
+        default=_NO_TRANSLATIONS, converter=_translations, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         # One expression of identity tests: the common case costs well under
@@ -296,6 +340,10 @@ class Era:
     end: Date | None = None
     ongoing: bool = False
     description: str = ""
+    #: The title and description in other languages (see :class:`Event`).
+    translations: Mapping[str, Translation] = attrs.field(
+        default=_NO_TRANSLATIONS, converter=_translations, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         _check_texts("Era", (("title", self.title, False), ("description", self.description, False)))
@@ -338,6 +386,6 @@ def _check_event(event: Event) -> None:
 # The public home of these classes (a name in ``timeline.__all__`` and in
 # ``timeline.model``), kept as their module so that pickles and reprs do not
 # name this internal one.
-for _cls in (Location, Media, Source, Relation, Event, Era):
+for _cls in (Location, Media, Source, Relation, Translation, Event, Era):
     _cls.__module__ = "timeline.model"
 del _cls

@@ -12,9 +12,10 @@ __all__ = [
     "MEDIA_FIELDS",
     "SOURCE_FIELDS",
     "TIMELINE_FIELDS",
+    "TRANSLATION_FIELDS",
 ]
 
-TIMELINE_FIELDS = ("id", "title", "description", "updated", "timezone", "eras", "events")
+TIMELINE_FIELDS = ("id", "title", "description", "translations", "updated", "timezone", "eras", "events")
 EVENT_FIELDS = (
     "id",
     "title",
@@ -23,6 +24,7 @@ EVENT_FIELDS = (
     "timezone",
     "order",
     "description",
+    "translations",
     "tags",
     "group",
     "location",
@@ -31,7 +33,8 @@ EVENT_FIELDS = (
     "related",
     "extra",
 )
-ERA_FIELDS = ("title", "start", "end", "description")
+ERA_FIELDS = ("title", "start", "end", "description", "translations")
 LOCATION_FIELDS = ("name", "lat", "lon")
 MEDIA_FIELDS = ("url", "caption", "credit")
 SOURCE_FIELDS = ("title", "publisher", "url", "date")
+TRANSLATION_FIELDS = ("title", "description")

@@ -211,7 +211,8 @@ def _locale_option(func: F) -> F:
         callback=_resolve_locale_option,
         help=(
             "Write dates and wording in this language: de, en, fr, ja, ko, ru, uk, zh (ru-RU, ko_KR.UTF-8 "
-            "also work). Never taken from LANG or LC_ALL. Other than en needs timeline-events[locales]."
+            "also work), with the data's translated titles and descriptions where it has them. Never taken "
+            "from LANG or LC_ALL. Other than en needs timeline-events[locales]."
         ),
     )(func)
 
@@ -596,7 +597,8 @@ def show(
     since: str | None,
     until: str | None,
 ) -> None:
-    """Print the events in order, one line each, with their dates."""
+    """Print the events in order, one line each, with their dates (and titles translated for --locale)."""
+    from ._translations import translated
     from .locales import display_width, human_span, plural_message
     from .text import replace_controls
 
@@ -607,13 +609,13 @@ def show(
     timeline = _filtered(_load(files, input_format, reader_option_pairs), tags, groups, since, until)
     rows = [(human_span(e.start, e.end, ongoing=e.ongoing, locale=locale), e) for e in timeline.events]
     width = min(max((display_width(date) for date, _ in rows), default=0), 34)
-    click.echo(click.style(one_line(timeline.title), bold=True))
+    click.echo(click.style(one_line(translated(timeline, locale).title), bold=True))
     for date, event in rows:
         tags_text = ""
         if event.tags:
             tags_text = click.style(f"  [{', '.join(one_line(tag) for tag in event.tags)}]", dim=True)
         padding = " " * max(width - display_width(date), 0)  # Hangul and CJK take two columns each
-        click.echo(f"{date}{padding}  {one_line(event.title)}{tags_text}")
+        click.echo(f"{date}{padding}  {one_line(translated(event, locale).title)}{tags_text}")
     count = plural_message("summary", "{count} event", "{count} events", len(rows), locale)
     click.echo(click.style(count.format(count=len(rows)), dim=True))
 

@@ -91,7 +91,7 @@ def run_exporter(
         f"it does not report what it kept and ignores the locale {locale!r}",
     )
     return report.result(format=exporter.name, events=len(timeline), reported=with_context and (
-        report.used or len(timeline) == 0), notes=notes)
+        report.used or len(timeline) == 0), notes=notes, locale=locale)
 
 
 def _check_export_arguments(timeline: Any, format: Any, dest: Any, registry: Any, options: Any) -> None:

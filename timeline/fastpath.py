@@ -18,16 +18,18 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
-from ._schema import EVENT_FIELDS, LOCATION_FIELDS, MEDIA_FIELDS, SOURCE_FIELDS
+from ._schema import EVENT_FIELDS, LOCATION_FIELDS, MEDIA_FIELDS, SOURCE_FIELDS, TRANSLATION_FIELDS
 from .dates import Date, parse_span
 from .errors import DateError
-from .model import Event, Location, Media, Source
+from .locales import language_tag
+from .model import Event, Location, Media, Source, Translation
 from .text import CONTROL_RE, MULTILINE_CONTROL_RE
 from .validation import MAX_ORDER, MIN_ORDER, interval_problem, is_plain_data
 
 __all__ = ["FastBuilder"]
 
 _EVENT_KEYS = frozenset(EVENT_FIELDS)
+_TRANSLATION_KEYS = frozenset(TRANSLATION_FIELDS)
 _SOURCE_KEYS = frozenset(SOURCE_FIELDS)
 _LOCATION_KEYS = frozenset(LOCATION_FIELDS)
 _MEDIA_KEYS = frozenset(MEDIA_FIELDS)
@@ -75,6 +77,31 @@ def _texts(value: Any) -> tuple[str, ...] | None:
 def _clean(texts: tuple[str, ...]) -> bool:
     """Whether no text of ``texts`` holds a control character."""
     return not any(map(_control, texts))
+
+
+def _translations(raw: Any) -> dict[str, Translation] | None:
+    """``translations`` written in canonical form, each text clean; ``None`` for anything else."""
+    if raw is None:
+        return {}
+    if type(raw) is not dict:
+        return None
+    out: dict[str, Translation] = {}
+    for tag, item in raw.items():
+        if type(tag) is not str or language_tag(tag) != tag or type(item) is not dict or not item:
+            return None  # a tag in another case is made canonical by the careful path
+        if not item.keys() <= _TRANSLATION_KEYS:
+            return None
+        title, description = item.get("title"), item.get("description")
+        if title is None and description is None:
+            return None
+        if title is not None and (type(title) is not str or not title.strip() or _control(title)):
+            return None
+        if description is not None and (
+            type(description) is not str or not description.strip() or _control_multiline(description)
+        ):
+            return None
+        out[tag] = Translation(title=title, description=description)
+    return out
 
 
 def _number(value: Any) -> float | bool | None:
@@ -288,6 +315,9 @@ class FastBuilder:
             order = 0
         elif type(order) is not int or not MIN_ORDER <= order <= MAX_ORDER:
             return None
+        translations = _translations(get("translations"))
+        if translations is None:
+            return None
         return Event(
             id=event_id,
             title=title,
@@ -304,6 +334,7 @@ class FastBuilder:
             related=related,
             extra=extra,
             order=order,
+            translations=translations,
         )
 
     @staticmethod

@@ -19,11 +19,23 @@ from typing import Any
 
 import attrs
 
-from ._records import Era, Event, Location, Media, Relation, Source, _check_texts, _parse_hint
+from ._records import (
+    _NO_TRANSLATIONS,
+    Era,
+    Event,
+    Location,
+    Media,
+    Relation,
+    Source,
+    Translation,
+    _check_texts,
+    _parse_hint,
+    _translations,
+)
 from .dates import Date
 from .errors import EventNotFoundError, wrong_type
 
-__all__ = ["Era", "Event", "Location", "Media", "Relation", "Source", "Timeline"]
+__all__ = ["Era", "Event", "Location", "Media", "Relation", "Source", "Timeline", "Translation"]
 
 
 def _order(event: Event) -> tuple[int | str, ...]:
@@ -102,6 +114,10 @@ class Timeline:
     timezone: str | None = None
     description: str = ""
     updated: Date | None = None
+    #: The title and description in other languages (see :class:`Event`).
+    translations: Mapping[str, Translation] = attrs.field(
+        default=_NO_TRANSLATIONS, converter=_translations, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         _check_texts("Timeline", (("id", self.id, False), ("title", self.title, False),

@@ -17,15 +17,23 @@ plugin keeps working untouched.  The host turns the :class:`Report` an
 exporter filled in into a frozen :class:`ExportReport`, which the CLI
 summarises ("wrote 22 of 23 events"), prints with ``--report`` and checks
 with ``--strict``.
+
+An exporter that writes titles and descriptions takes them from
+``context.translated(item)``: the translation into the export's locale
+where the data has one, else the original, and the report counts the
+originals shown ("12 of 57 events had no ru title; shown in the original").
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._translations import TranslatedText
 
 __all__ = [
     "ExportContext",
@@ -80,13 +88,15 @@ class Report:
     report, and the host claims no count it does not know.
     """
 
-    __slots__ = ("_approximated", "_skipped", "_wrote")
+    __slots__ = ("_approximated", "_skipped", "_texts", "_wrote")
 
     def __init__(self) -> None:
         self._wrote: list[str] = []
         self._skipped: list[ReportEntry] = []
         # grouped by (field, how), so a report on a big timeline costs one reference per event
         self._approximated: dict[tuple[str, str], list[str]] = {}
+        # (kind, field) -> {id: translation used}; an item asked about twice counts once
+        self._texts: dict[tuple[str, str], dict[str, bool]] = {}
 
     def wrote(self, event: object) -> None:
         """The output holds ``event``."""
@@ -100,14 +110,29 @@ class Report:
         """``field`` of ``event`` is written only approximately; ``how`` says what was lost."""
         self._approximated.setdefault((str(field), str(how)), []).append(_event_id(event))
 
+    def translation(self, item: object, field: str, found: bool) -> None:
+        """Whether ``field`` (``"title"``, ``"description"``) of ``item`` was written from a translation.
+
+        ``item`` is an :class:`~timeline.Event`, :class:`~timeline.Era` or
+        :class:`~timeline.Timeline`.  :meth:`ExportContext.translated`
+        calls this; an exporter that looks translations up itself can too.
+        """
+        kind, key = _item_key(item)
+        self._texts.setdefault((kind, str(field)), {})[key] = bool(found)
+
     @property
     def used(self) -> bool:
         """Whether anything was reported."""
         return bool(self._wrote or self._skipped or self._approximated)
 
     def result(self, *, format: str, events: int, reported: bool | None = None,
-               notes: tuple[str, ...] = ()) -> ExportReport:
+               notes: tuple[str, ...] = (), locale: str = "en") -> ExportReport:
         """The frozen :class:`ExportReport` of what was reported so far."""
+        untranslated = tuple(
+            (kind, field, len(found), tuple(key for key, used in found.items() if not used))
+            for (kind, field), found in sorted(
+                self._texts.items(), key=lambda group: (_GROUP_ORDER.get(group[0], (3, 2)), group[0]))
+        )
         return ExportReport(
             format=format,
             events=events,
@@ -116,7 +141,31 @@ class Report:
             skipped=tuple(self._skipped),
             approximated_by=tuple((field, how, tuple(ids)) for (field, how), ids in self._approximated.items()),
             notes=notes,
+            locale=locale,
+            untranslated_by=tuple(group for group in untranslated if group[3]),
         )
+
+
+#: Report groups in a fixed order: the timeline's texts, the eras', the events'; titles before descriptions.
+_GROUP_ORDER = {
+    (kind, field): (i, j)
+    for i, kind in enumerate(("timeline", "era", "event"))
+    for j, field in enumerate(("title", "description"))
+}
+
+
+def _item_key(item: object) -> tuple[str, str]:
+    """("event", its id), ("era", its title) or ("timeline", its id)."""
+    from ._records import Era, Event
+
+    if isinstance(item, Event):
+        return "event", item.id
+    if isinstance(item, Era):
+        return "era", item.title
+    found = getattr(item, "id", None)
+    if not isinstance(found, str) or not hasattr(item, "events"):
+        raise TypeError(f"report on an Event, Era or Timeline, not {type(item).__name__}")
+    return "timeline", found
 
 
 @attrs.frozen
@@ -131,6 +180,25 @@ class ExportContext:
 
     report: Report = attrs.field(factory=Report)
     locale: str = "en"
+
+    def translated(self, item: object) -> TranslatedText:
+        """The title and description of ``item`` (an event, era or timeline) in :attr:`locale`.
+
+        The item's translation where the data has one, the original
+        otherwise (:func:`timeline.translated`); each original shown in
+        place of a missing translation is counted in :attr:`report`.  In
+        English, the language the data is taken to be written in, a
+        missing translation is not counted.
+        """
+        from ._translations import translated
+
+        text = translated(item, self.locale)
+        if self.locale != "en":
+            report = self.report
+            report.translation(item, "title", text.title_translated)
+            if text.description or text.description_translated:
+                report.translation(item, "description", text.description_translated)
+        return text
 
 
 @attrs.frozen
@@ -166,7 +234,11 @@ class ExportReport:
     held.  ``reported`` is false for an exporter that does not report
     (a 1.0 plugin): then ``wrote``, ``skipped`` and ``approximated`` are
     empty and say nothing.  ``notes`` are the host's remarks, e.g. that
-    the exporter ignores the locale.
+    the exporter ignores the locale.  ``locale`` is the export's locale;
+    ``untranslated_by`` groups the texts written in the original because
+    the data has no translation into it (only for a locale other than
+    ``en``, and only from an exporter that uses
+    :meth:`ExportContext.translated` or :meth:`Report.translation`).
     """
 
     format: str
@@ -177,6 +249,10 @@ class ExportReport:
     #: The approximations grouped as ``(field, how, event ids)``, which is compact on big timelines.
     approximated_by: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
     notes: tuple[str, ...] = ()
+    locale: str = "en"
+    #: ``(kind, field, asked, ids)``: of ``asked`` items of ``kind`` ("timeline", "era", "event")
+    #: whose ``field`` was written, those with these ids (an era's is its title) had no translation.
+    untranslated_by: tuple[tuple[str, str, int, tuple[str, ...]], ...] = ()
 
     @property
     def approximated(self) -> tuple[ReportEntry, ...]:
@@ -197,8 +273,25 @@ class ExportReport:
             "wrote": len(self.wrote) if self.reported else None,
             "skipped": [entry.as_dict() for entry in self.skipped],
             "approximated": [entry.as_dict() for entry in self.approximated],
+            "locale": self.locale,
+            "untranslated": [
+                {"kind": kind, "field": field, "of": asked, "ids": list(ids)}
+                for kind, field, asked, ids in self.untranslated_by
+            ],
             "notes": list(self.notes),
         }
+
+    def untranslated_text(self) -> list[str]:
+        """One sentence per group: ``12 of 57 events had no ru title; shown in the original: a, b, c and 9 more``."""
+        lines = []
+        for kind, field, asked, ids in self.untranslated_by:
+            if kind == "timeline":
+                lines.append(f"the timeline had no {self.locale} {field}; shown in the original")
+                continue
+            quoted = [repr(i) for i in ids] if kind == "era" else list(ids)
+            lines.append(f"{len(ids)} of {_plural(asked, kind)} had no {self.locale} {field}; "
+                         f"shown in the original: {_shown(quoted)}")
+        return lines
 
     def skipped_text(self) -> str:
         """The skipped events, a few per reason: ``caesar, far (iCalendar cannot hold ...)``."""
@@ -220,6 +313,10 @@ class ExportReport:
             text = f"wrote {wrote} of {_plural(self.events, 'event')}{to}"
         if self.skipped:
             text += f"; skipped {len(self.skipped)}: " + self.skipped_text()
+        for kind, field, asked, ids in self.untranslated_by:
+            if kind == "event" and field == "title":
+                text += (f"; {len(ids)} of {asked} event titles had no {self.locale} translation "
+                         "(shown in the original)")
         return text
 
     def text(self) -> str:
@@ -230,6 +327,7 @@ class ExportReport:
         else:
             lines.append(f"  wrote {len(self.wrote)} of {_plural(self.events, 'event')}")
             lines += _entry_lines(self.skipped, self.approximated)
+        lines += [f"  {line}" for line in self.untranslated_text()]
         lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from ._records import Era, Event, Location, Media, Source
+from ._records import Era, Event, Location, Media, Source, Translation
 from ._relations import label_problem
 from .dates import Date
 from .errors import InvalidTimelineError
@@ -518,6 +518,36 @@ def _event_form(event: Event) -> Iterable[tuple[str, tuple[str, str | None] | No
             path, message = found
             field = "extra" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
             yield field, (message, None)
+    yield from translation_form(event.translations)
+
+
+def translation_form(translations: Any) -> Iterable[tuple[str, tuple[str, str | None] | None]]:
+    """(field, problem or None) for each value of ``translations``: the rules reading a file applies."""
+    from .locales import language_tag, language_tag_problem
+
+    if not isinstance(translations, Mapping):
+        yield "translations", (f"expected a mapping, got {type_name(translations)}", None)
+        return
+    for tag, item in translations.items():
+        where = f"translations.{tag}"
+        found = language_tag_problem(tag)
+        if found is not None:
+            yield where, found
+            continue
+        canonical = language_tag(tag)
+        if canonical != tag:
+            yield where, (f"the language tag {tag!r} is written {canonical!r}", "use the canonical case")
+        if not isinstance(item, Translation):
+            yield where, (f"expected a Translation, got {type_name(item)}", None)
+            continue
+        if item.title is None and item.description is None:
+            yield where, ("a translation needs a title or a description", None)
+        for field, multiline in (("title", False), ("description", True)):
+            value = getattr(item, field)
+            if isinstance(value, str) and not value.strip():
+                yield f"{where}.{field}", ("must not be empty", "leave it None to show the original")
+            else:
+                yield f"{where}.{field}", text_problem(value, multiline=multiline)
 
 
 def _label_form(event: Event) -> Iterable[tuple[str, tuple[str, str | None] | None]]:
@@ -556,6 +586,8 @@ def _form_problems(timeline: TimelineFields) -> Iterable[Problem]:
     yield from problem("timeline", "description", text_problem(timeline.description, multiline=True, nullable=False))
     yield from problem("timeline", "timezone", _zone_problem(timeline.timezone))
     yield from problem("timeline", "updated", _date_problem(timeline.updated))
+    for field, found in translation_form(getattr(timeline, "translations", {})):
+        yield from problem("timeline", field, found)
     for index, era in enumerate(timeline.eras):
         if not isinstance(era, Era):
             yield Problem(f"expected an Era, got {type_name(era)}", event=f"era #{index + 1}")
@@ -565,6 +597,8 @@ def _form_problems(timeline: TimelineFields) -> Iterable[Problem]:
         yield from problem(owner, "start", _date_problem(era.start, required=True))
         yield from problem(owner, "end", _date_problem(era.end))
         yield from problem(owner, "description", text_problem(era.description, multiline=True, nullable=False))
+        for field, found in translation_form(era.translations):
+            yield from problem(owner, field, found)
     for index, event in enumerate(timeline.events):
         if not isinstance(event, Event):
             yield Problem(f"expected an Event, got {type_name(event)}", event=f"event #{index + 1}")
