@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 from urllib.parse import quote
 
 import attrs
@@ -144,16 +144,19 @@ def _instant(date: Date, *, end: bool) -> float:
             y, mo, d = date.year, date.month or 1, date.day or 1
             h, mi, s = date.hour, date.minute or 0, date.second or 0
         return _days(y, mo, d) + (h * 3600 + mi * 60 + s) / 86400
-    if not end:
-        return float(_days(*date.first_day()))
-    return float(_days(*date.last_day()) + 1)
+    if date.day is not None:
+        return float(_days(date.year, date.month or 1, date.day) + end)
+    if date.month is not None:
+        if not end:
+            return float(_days(date.year, date.month, 1))
+        return float(_days(date.year + 1, 1, 1) if date.month == 12 else _days(date.year, date.month + 1, 1))
+    return float(_days(date.year + end, 1, 1))
 
 
 # --- what is drawn ---------------------------------------------------------------
 
 
-@attrs.frozen
-class _Item:
+class _Item(NamedTuple):
     event: Event
     start: float
     stop: float
@@ -408,9 +411,28 @@ class _Skyline:
         return len(self.ends) * _UNIT
 
 
-def _rank(event: Event) -> tuple[int, tuple[int, ...], str]:
-    """Who gets a label first when not all can: most sources, then earliest, then id."""
-    return (-len(event.sources), event.start.sort_key(), event.id)
+def _labelled(items: Sequence[_Item], budget: int, x_of: Callable[[float], float]) -> set[str]:
+    """Which events get a label when not all can, by a stated rule (``docs/exporters/svg.md``).
+
+    Most sources first; among events with as many sources, the picture is
+    cut into columns ``_LABEL_WIDTH`` pixels wide and the columns take turns,
+    each giving its earliest event not yet chosen, so the labels spread over
+    the whole span instead of piling up at its start.  ``items`` come in the
+    timeline's order (by start; on the same start, as the data orders them,
+    then by id), which breaks the remaining ties.
+    """
+    if len(items) <= budget:
+        return {item.event.id for item in items}
+    turns: dict[tuple[int, int], int] = {}
+    keyed = []
+    for index, item in enumerate(items):
+        sources = len(item.event.sources)
+        column = int(x_of(item.start) // _LABEL_WIDTH)
+        turn = turns.get((sources, column), 0)
+        turns[(sources, column)] = turn + 1
+        keyed.append((-sources, turn, index))
+    keyed.sort()
+    return {items[index].event.id for _sources, _turn, index in keyed[:budget]}
 
 
 # --- the exporter ----------------------------------------------------------------
@@ -563,17 +585,16 @@ def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str =
     lanes_top = y
 
     # which events get a label
-    if len(items) > budget:
-        ranked = sorted(items, key=lambda item: _rank(item.event))
-        labelled_ids = {item.event.id for item in ranked[:budget]}
-    else:
-        labelled_ids = {item.event.id for item in items}
+    labelled_ids = _labelled(items, budget, x_of)
     dense = len(items) > DENSITY_ABOVE
     unlabelled_count = len(items) - len(labelled_ids)
 
     lane_blocks = []
+    by_lane: list[list[_Item]] = [[] for _name in names]
+    for item in items:
+        by_lane[item.lane].append(item)
     for index, name in enumerate(names):
-        lane_items = [item for item in items if item.lane == index]
+        lane_items = by_lane[index]
         header = name if name is not None else message("label", "Ungrouped", locale)
         marks = [item for item in lane_items if item.event.id not in labelled_ids]
         if marks:
@@ -781,7 +802,7 @@ def _mark(item: _Item, x0: float, x1: float, top: float, colour: str, used: set[
 def _bins(items: Sequence[_Item], x_of: Callable[[float], float], size: float) -> dict[int, int]:
     bins: dict[int, int] = {}
     for item in items:
-        key = int(x_of((item.start + item.stop) / 2) // size)
+        key = int(x_of(item.start) // size)
         bins[key] = bins.get(key, 0) + 1
     return bins
 

@@ -24,7 +24,7 @@ from timeline import Date, Event, Source, Timeline
 from timeline.testing import HOSTILE_STRINGS, corpus, large_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
-PICTURE = ROOT / "docs" / "pictures" / "sample.svg"
+README = ROOT / "README.md"
 
 
 def _svg(tl: Timeline, **options: object) -> tuple[bytes, timeline.ExportReport]:
@@ -79,10 +79,28 @@ def test_sample_has_title_desc_lanes_eras_and_one_axis_break():
     assert [r for r in _tags(unbroken, "rect") if r.get("class") == "brk"] == []
 
 
-def test_the_readme_picture_is_up_to_date():
-    assert PICTURE.read_bytes() == _svg(timeline.sample())[0], (
-        "docs/pictures/sample.svg is stale: timeline export -o docs/pictures/sample.svg"
-    )
+def _script(name: str):
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_pictures_in_the_docs_are_up_to_date():
+    """docs/pictures/ holds what the exporter draws today (the README's is the sample's)."""
+    pictures = _script("gen_svg_pictures").pictures()
+    assert "sample.svg" in pictures
+    for name, data in pictures.items():
+        assert (ROOT / "docs" / "pictures" / name).read_bytes() == data, (
+            f"docs/pictures/{name} is stale: run .venv/bin/python scripts/gen_svg_pictures.py"
+        )
+    assert "![" in README.read_text(encoding="utf-8") and "docs/pictures/sample.svg" in README.read_text(
+        encoding="utf-8")
 
 
 # --- what each kind of date looks like --------------------------------------------
@@ -165,17 +183,21 @@ def test_long_titles_wrap_over_lines_and_are_never_cut():
     _check_layout(data)
 
 
-def test_label_budget_most_sources_then_earliest_then_id():
+def test_label_budget_most_sources_first_then_columns_in_turn():
     events = [
         _event(f"e{i:04d}", f"{1900 + i % 100}-01-0{1 + i % 9}",
                sources=tuple(Source(title=f"s{k}") for k in range(i % 4)))
         for i in range(2000)
     ]
     tl = Timeline(id="t", title="T", events=events)
-    data, report = _svg(tl, labels=40)
+    data, report = _svg(tl, labels=40, axis_breaks=False)
     root = parse(data)
-    ranked = sorted(tl.events, key=lambda e: (-len(e.sources), e.start.sort_key(), e.id))
-    assert set(label_texts(root)) == {e.id for e in ranked[:40]}
+    labelled = set(label_texts(root))
+    assert len(labelled) == 40
+    assert all(len(e.sources) == 3 for e in tl.events if e.id in labelled), "most sources first"
+    # 1,544 pixels from 1899 to 2000: the 40 labels come from all seven 230-pixel columns, earliest first
+    years = sorted(e.start.year for e in tl.events if e.id in labelled)
+    assert years[0] < 1905 and years[-1] > 1985
     assert len(report.wrote) == 2000
     shown = [ids for field, how, ids in report.approximated_by if field == "title"]
     assert len(shown) == 1 and len(shown[0]) == 1960
@@ -183,6 +205,24 @@ def test_label_budget_most_sources_then_earliest_then_id():
     assert headers == ["Ungrouped · 1,960 more as marks"]
     assert "events without a label: ticks, taller where there are more" in _marks(data)
     _check_layout(data)
+
+
+def test_label_budget_rule_step_by_step():
+    from timeline.plugins.svg import _labelled
+
+    tl = Timeline(id="t", title="T", events=[
+        _event("a-early", "1900-01-01"), _event("b-early", "1900-01-02"), _event("c-late", "1999-01-01"),
+        _event("d-sourced", "1950-01-01", sources=(Source(title="s"),)), _event("e-late", "1999-01-02"),
+    ])
+    items = [svg_plugin._item(event, 0, None) for event in tl.events]
+
+    def x_of(day: float) -> float:  # 1900 at 0 and 1999 at 1000 pixels: five columns
+        return (day - items[0].start) / (items[2].start - items[0].start) * 1000
+
+    assert _labelled(items, 5, x_of) == {e.id for e in tl.events}
+    assert _labelled(items, 1, x_of) == {"d-sourced"}
+    assert _labelled(items, 3, x_of) == {"d-sourced", "a-early", "c-late"}
+    assert _labelled(items, 4, x_of) == {"d-sourced", "a-early", "c-late", "b-early"}
 
 
 def test_many_events_become_a_density_strip():
@@ -295,9 +335,6 @@ def test_any_text_gives_well_formed_svg(titles, group):
 
 def test_font_metrics_table_matches_the_fonts():
     """plugins/_svg_metrics.py is what scripts/gen_svg_metrics.py reads from Debian's Noto fonts."""
-    import importlib.util
-    import sys
-
     from tests.test_svg_browser import fonts_missing
 
     reason = fonts_missing()
@@ -305,12 +342,7 @@ def test_font_metrics_table_matches_the_fonts():
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
-    spec = importlib.util.spec_from_file_location("gen_svg_metrics", ROOT / "scripts" / "gen_svg_metrics.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["gen_svg_metrics"] = module
-    spec.loader.exec_module(module)
-    assert module.render() == (ROOT / "plugins" / "_svg_metrics.py").read_text(encoding="utf-8")
+    assert _script("gen_svg_metrics").render() == (ROOT / "plugins" / "_svg_metrics.py").read_text(encoding="utf-8")
 
 
 def test_measuring_uses_the_table_then_the_stated_approximation():
