@@ -13,6 +13,7 @@ fonts' Latin, so a measured label never comes out too short.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -48,20 +49,36 @@ def _table(bold: bool) -> dict[int, int]:
     from . import _svg_metrics as m
 
     widths: dict[int, int] = {}
-    for first, last, width in m.CJK:
-        for cp in range(first, last + 1):
-            widths[cp] = width
-    for start, run in m.BOLD if bold else m.REGULAR:
-        for offset, width in enumerate(run):
-            widths[start + offset] = width
+    for block in (m.BOLD if bold else m.REGULAR).split(";"):
+        start, run = block.split(":")
+        first = int(start, 16)
+        for offset, width in enumerate(run.split(",")):
+            widths[first + offset] = int(width)
     return widths
+
+
+@functools.cache
+def _cjk() -> tuple[list[int], list[tuple[int, int, int]]]:
+    from . import _svg_metrics as m
+
+    runs = []
+    for run in m.CJK.split(";"):
+        span, width = run.split(":")
+        first, last = span.split("-")
+        runs.append((int(first, 16), int(last, 16), int(width)))
+    return [first for first, _last, _width in runs], runs
 
 
 @functools.lru_cache(maxsize=4096)
 def _char_em(char: str, bold: bool) -> int:
-    known = _table(bold).get(ord(char))
+    code = ord(char)
+    known = _table(bold).get(code)
     if known is not None:
         return known
+    starts, runs = _cjk()
+    index = bisect.bisect_right(starts, code) - 1
+    if index >= 0 and runs[index][1] >= code:
+        return runs[index][2]
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return 0
     if unicodedata.east_asian_width(char) in ("W", "F"):

@@ -16,6 +16,7 @@ text from the data escaped as XML.
 from __future__ import annotations
 
 import bisect
+import gc
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, Any, NamedTuple
@@ -501,7 +502,16 @@ class SvgExporter:
     ) -> None:
         report = context.report if context is not None else Report()
         locale = context.locale if context is not None else "en"
-        stream.write(draw(timeline, options, report, locale).encode("utf-8"))
+        # Drawing makes a few small objects per event and no cycles; with a big timeline loaded,
+        # the collector's full passes over it would take as long as the drawing itself.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            text = draw(timeline, options, report, locale)
+        finally:
+            if collecting:
+                gc.enable()
+        stream.write(text.encode("utf-8"))
 
 
 def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str = "en") -> str:
