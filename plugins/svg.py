@@ -514,8 +514,9 @@ class SvgExporter:
         stream.write(text.encode("utf-8"))
 
 
-def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str = "en") -> str:
-    """The SVG document for ``tl``."""
+def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str = "en",
+         format_name: str = "svg") -> str:
+    """The SVG document for ``tl`` (``format_name`` is the exporter's, for its warnings)."""
     width = float(options.get("width", 1600))
     theme = THEMES[options.get("theme", "light")]
     with_links = bool(options.get("links", True))
@@ -534,7 +535,7 @@ def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str =
             report.skipped(event, "its group is not among the chosen lanes")
     undated = [e.id for e in events if e.ongoing] + [era.title for era in tl.eras if era.ongoing]
     if as_of is None and undated:
-        warn_undated("svg", undated, stacklevel=4)
+        warn_undated(format_name, undated, stacklevel=4)
     items = [_item(event, lane_of[event.group], as_of) for event in events]
 
     left, right = _MARGIN, width - _MARGIN

@@ -5,6 +5,9 @@ for the README), so ``tests/test_svg.py`` can check that every committed
 picture is what the exporter draws today:
 
     .venv/bin/python scripts/gen_svg_pictures.py
+
+``--png-reference`` also rewrites tests/fixtures/pictures/sample-quarter.png,
+the PNG reference of tests/test_png.py (look at the new one first).
 """
 
 from __future__ import annotations
@@ -61,14 +64,21 @@ def pictures() -> dict[str, bytes]:
     return out
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
     FOLDER.mkdir(parents=True, exist_ok=True)
     for name, data in pictures().items():
         (FOLDER / name).write_bytes(data)
         print(f"wrote docs/pictures/{name} ({len(data):,} bytes)")
+    if "--png-reference" in argv:
+        import timeline
+
+        reference = ROOT / "tests" / "fixtures" / "pictures" / "sample-quarter.png"
+        reference.parent.mkdir(parents=True, exist_ok=True)
+        reference.write_bytes(timeline.export(timeline.sample(), "png", scale=0.25))
+        print(f"wrote {reference.relative_to(ROOT)}")
     return 0
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
