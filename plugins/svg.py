@@ -515,8 +515,8 @@ class SvgExporter:
 
 
 def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str = "en",
-         format_name: str = "svg") -> str:
-    """The SVG document for ``tl`` (``format_name`` is the exporter's, for its warnings)."""
+         format_name: str = "svg", min_height: int = 0) -> str:
+    """The SVG document for ``tl``, at least ``min_height`` tall (``format_name`` is the exporter's, for warnings)."""
     width = float(options.get("width", 1600))
     theme = THEMES[options.get("theme", "light")]
     with_links = bool(options.get("links", True))
@@ -568,7 +568,7 @@ def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str =
         y += _DESCENT * _SUB_SIZE
     y += 14
     if not spans and not era_marks:
-        return _document(tl, width, y + _MARGIN, theme, body, summary, locale)
+        return _document(tl, width, max(y + _MARGIN, min_height), theme, body, summary, locale)
 
     axis = _axis(spans or [(m, m) for m in era_marks], era_marks, left + 4, right - 4,
                  bool(options.get("axis_breaks", True)))
@@ -723,7 +723,7 @@ def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str =
     y = _legend(svg, used, left, right, y, as_of, locale)
     body.parts.extend(svg.parts)
     del lanes_bottom, unlabelled_count
-    return _document(tl, width, y + _MARGIN, theme, body, summary, locale)
+    return _document(tl, width, max(y + _MARGIN, min_height), theme, body, summary, locale)
 
 
 def _count(number: int, locale: str) -> str:

@@ -175,3 +175,25 @@ class TestPngExporter(ExporterConformance):
     def get_exporter(self):  # type: ignore[no-untyped-def]
         _needs_renderer()
         return super().get_exporter()
+
+
+def test_social_preset_is_1200_by_630_with_as_many_labels_as_fit():
+    _needs_renderer()
+    story = timeline.sample()
+    data, report = timeline.export_with_report(story, "png", options={"preset": "social"})
+    assert struct.unpack(">II", data[16:24]) == (1200, 630)
+    marks = [ids for field, how, ids in report.approximated_by if field == "title"]
+    assert len(marks) == 1 and 0 < len(marks[0]) < len(story.events), "some labels fit, the rest are marks"
+    assert len(report.wrote) == len(story.events)
+    # the labelled events are those the SVG's rule picks first: the two with four sources
+    labelled = {e.id for e in story.events} - set(marks[0])
+    assert {e.id for e in story.events if len(e.sources) == 4} <= labelled
+
+
+def test_social_preset_shrinks_what_cannot_fit():
+    _needs_renderer()
+    events = [timeline.Event(id=f"e{i}", title=f"Event {i}", start=timeline.Date(2000 + i), group=f"Lane {i}")
+              for i in range(20)]
+    tl = timeline.Timeline(id="t", title="Twenty lanes", events=events)
+    data = timeline.export(tl, "png", preset="social")
+    assert struct.unpack(">II", data[16:24]) == (1200, 630)
