@@ -99,6 +99,23 @@ class TestIcalExporter(ExporterConformance):
         assert all(len(line.encode()) <= 75 for line in lines), "an unfolded line longer than 75 octets"
 
 
+class TestSvgExporter(ExporterConformance):
+    format_name = "svg"
+    option_sets = ({"theme": "dark", "width": 480, "links": False, "axis_breaks": False, "labels": 3},)
+
+    def check_output(self, timeline: Timeline, data: bytes) -> None:
+        from tests.svg_helpers import label_texts, overlaps, parse, text_boxes
+
+        root = parse(data)
+        report = self.current_report
+        assert report is not None and report.reported and not report.skipped
+        assert sorted(report.wrote) == sorted(e.id for e in timeline.events)
+        labelled = set(label_texts(root))
+        assert len(labelled) == min(len(timeline.events), self.current_options.get("labels", 300))
+        if len(timeline.events) <= 1000:  # the large timeline's 300 labels are checked in tests/test_svg.py
+            assert overlaps(text_boxes(root)) == []
+
+
 class TestTimelineJsExporter(ExporterConformance):
     format_name = "timelinejs"
 
@@ -281,7 +298,7 @@ def test_importing_timeline_does_not_import_the_kit():
 
 # --- random timelines: every built-in exporter writes them or refuses with a TimelineError -------
 
-_BUILTIN_EXPORTERS = ("ical", "json", "markdown", "timelinejs", "timelinejs-html", "toml", "yaml")
+_BUILTIN_EXPORTERS = ("ical", "json", "markdown", "svg", "timelinejs", "timelinejs-html", "toml", "yaml")
 _texts = st.text(st.characters(codec="utf-8"), max_size=40)
 
 

@@ -170,7 +170,7 @@ def test_validate_refuses_control_characters_in_a_timeline_built_in_code():
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "json", "ical", "timelinejs", "timelinejs-html"])
+@pytest.mark.parametrize("fmt", ["markdown", "json", "ical", "timelinejs", "timelinejs-html", "svg"])
 def test_no_output_writes_a_control_character(fmt):
     out = timeline.export(_built_in_code(), fmt)
     assert RAW_CONTROL.findall(out.replace(b"\r\n", b"\n")) == []
