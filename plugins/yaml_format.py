@@ -128,9 +128,84 @@ def _make_strict(base: type) -> type:
             raise ReadError(_ambiguous_number(text, lambda: super(StrictLoader, self).construct_yaml_float(node)),
                             line=node.start_mark.line + 1)
 
+        def __init__(self, stream: Any) -> None:
+            super().__init__(stream)
+            # No "&" means no anchor, so every node is written once and the tree can be built directly.
+            self._tree_shaped = isinstance(stream, str) and "&" not in stream
+
+        def get_single_data(self) -> Any:
+            node = self.get_single_node()
+            if node is None:
+                return None
+            if self._tree_shaped:
+                try:
+                    return _Tree(self, yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode).build(node, 0)
+                except Exception:  # anything unusual or wrong: the full constructor decides, as before
+                    self.constructed_objects: dict[Any, Any] = {}  # a fresh start, as after __init__
+                    self.recursive_objects: dict[Any, Any] = {}
+                    self.state_generators: list[Any] = []
+            return self.construct_document(node)
+
     StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
     StrictLoader.add_constructor("tag:yaml.org,2002:float", StrictLoader.construct_yaml_float)
     return StrictLoader
+
+
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_STR = "tag:yaml.org,2002:str"
+#: Scalar tags whose SafeConstructor constructors return a value (not a generator).
+_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp"))
+#: Deeper than this, the tree is left to PyYAML's constructor (which does not recurse).
+_TREE_DEPTH = 100
+
+
+class _Unusual(Exception):
+    """Something the direct build leaves to PyYAML's constructor."""
+
+
+class _Tree:
+    """The data of a composed YAML document without anchors, built in one walk.
+
+    It gives what PyYAML's safe constructor (with the strict loader's
+    constructors) gives for such a document, faster; for anything else (a
+    merge key, another tag, a key that is not a scalar, a duplicate key, a
+    value the constructors refuse, deep nesting) it raises, and the caller
+    runs PyYAML's constructor instead, which reports problems as before.
+    """
+
+    def __init__(self, loader: Any, scalar: type, mapping: type, sequence: type) -> None:
+        self._constructors = loader.yaml_constructors
+        self._loader = loader
+        self._scalar, self._mapping, self._sequence = scalar, mapping, sequence
+
+    def build(self, node: Any, depth: int) -> Any:
+        kind, tag = type(node), node.tag
+        if kind is self._scalar:
+            if tag == _STR:
+                return node.value
+            if tag in _SCALAR_TAGS:
+                return self._constructors[tag](self._loader, node)
+            raise _Unusual
+        if depth > _TREE_DEPTH:
+            raise _Unusual
+        if kind is self._sequence and tag == _SEQ:
+            return [self.build(child, depth + 1) for child in node.value]
+        if kind is self._mapping and tag == _MAP:
+            data: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag not in _KEY_TAGS or type(key_node) is not self._scalar:
+                    raise _Unusual
+                key = self.build(key_node, depth + 1)
+                if key in data:
+                    raise _Unusual  # a duplicate: the strict constructor says where
+                data[key] = self.build(value_node, depth + 1)
+            return data
+        raise _Unusual
+
+
+#: Key tags built like values (a merge key "<<" or a value key "=" is not one of them).
+_KEY_TAGS = _SCALAR_TAGS | {_STR}
 
 
 def _ambiguous_number(text: str, value: Callable[[], Any]) -> str:
