@@ -130,8 +130,8 @@ def _make_strict(base: type) -> type:
 
         def __init__(self, stream: Any) -> None:
             super().__init__(stream)
-            # No "&" means no anchor, so every node is written once and the tree can be built directly.
-            self._tree_shaped = isinstance(stream, str) and "&" not in stream
+            # Without an anchor every node is written once, and the tree can be built directly.
+            self._tree_shaped = isinstance(stream, str) and not _has_anchor(stream)
 
         def get_single_data(self) -> Any:
             node = self.get_single_node()
@@ -149,6 +149,12 @@ def _make_strict(base: type) -> type:
     StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
     StrictLoader.add_constructor("tag:yaml.org,2002:float", StrictLoader.construct_yaml_float)
     return StrictLoader
+
+
+def _has_anchor(text: str) -> bool:
+    """Whether ``text`` may hold an anchor: ``&name`` where a node starts (after a space, a line
+    break or an indicator; "War & Peace" holds none)."""
+    return "&" in text and re.search(r"(?:^|[\s\[{,:?-])&\S", text, re.MULTILINE) is not None
 
 
 _MAP = "tag:yaml.org,2002:map"
@@ -293,9 +299,9 @@ class YamlReader:
             raise
         except ValueError as exc:  # PyYAML building an unquoted date such as 2024-13-45
             raise ReadError(f"invalid YAML value: {exc} (quote dates: start: '2024-06-19')") from None
-        # Aliases are written *name, and each refers to an anchor written &name where a node starts (after
-        # a space, a line break or an indicator): without one, nothing is shared and the walk is skipped.
-        if "*" in text and re.search(r"(?:^|[\s\[{,:?-])&\S", text, re.MULTILINE):
+        # Aliases are written *name, and each refers to an anchor: without one, nothing is shared and the
+        # walk is skipped.
+        if "*" in text and _has_anchor(text):
             expansion = _expansion_problem(content)
             if expansion is not None:
                 raise ReadError(expansion)

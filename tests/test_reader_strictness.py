@@ -250,7 +250,40 @@ def test_yaml_direct_build_falls_back_to_the_same_result_or_error(text):
 
 
 def test_yaml_direct_build_builds_the_sample():
+    import yaml
+
     sample = timeline.sample_path().read_text(encoding="utf-8")
+    assert "War & Security" in sample  # an "&" that is no anchor
     direct, constructed = _both_ways(sample)
     assert direct[0] == "ok"
     assert repr(direct) == repr(constructed)
+    loader = yaml_format._strict(getattr(yaml, "CSafeLoader", yaml.SafeLoader))(sample)
+    try:
+        assert loader._tree_shaped
+    finally:
+        loader.dispose()
+
+
+@pytest.mark.parametrize(
+    ("text", "anchored"),
+    [
+        ("a: &x [1]\nb: *x\n", True),
+        ("- &x 1\n- *x\n", True),
+        ("[&x 1, *x]\n", True),
+        ("{a: &x 1, b: *x}\n", True),
+        ("&x\na: 1\n", True),
+        ("a: War & Peace\nb: AT&T\nc: '&x'\n", False),  # text, not anchors
+        ("a: War & Peace\nb: x &y\n", True),  # text, but it looks like one: the full constructor, to be safe
+    ],
+)
+def test_yaml_direct_build_is_not_used_where_anchors_may_share_values(text, anchored):
+    import yaml
+
+    loader = yaml_format._strict(getattr(yaml, "CSafeLoader", yaml.SafeLoader))(text)
+    try:
+        assert loader._tree_shaped is not anchored
+        data = loader.get_single_data()
+    finally:
+        loader.dispose()
+    if isinstance(data, dict) and "b" in data and data.get("a") == [1]:
+        assert data["a"] is data["b"]  # the alias is the same object, as PyYAML builds it
