@@ -451,3 +451,52 @@ def test_declaration_names():
     assert _declaration("reader.timelinejs") == ("reader", "timelinejs", None)
     for unreadable in ("exporter", "exporter.", "exporter.x.", "locale.ko", "reader..md"):
         assert _declaration(unreadable) is None, unreadable
+
+
+def _hook_names(manager, plugin) -> dict[str, object]:
+    return {name: manager.parse_hookimpl_opts(plugin, name) for name in dir(plugin)}
+
+
+def test_the_quicker_manager_finds_what_pluggy_finds_in_a_module():
+    """The registry skips names of a module plugin that pluggy could not take as hooks; nothing else."""
+    import functools
+    import importlib
+    import types
+
+    import pluggy
+
+    from timeline.registry import _manager_class
+
+    module = types.ModuleType("odd_plugin")
+    exec(  # a module written here, with every kind of value a plugin module may hold
+        "import functools\n"
+        "import timeline\n"
+        "@timeline.hookimpl\n"
+        "def timeline_exporters():\n    return []\n"
+        "@timeline.hookimpl(specname='timeline_readers')\n"
+        "def readers_under_another_name():\n    return []\n"
+        "class Holder:\n"
+        "    @staticmethod\n"
+        "    @timeline.hookimpl\n"
+        "    def timeline_exporters():\n        return []\n"
+        "    @classmethod\n"
+        "    @timeline.hookimpl\n"
+        "    def timeline_readers(cls):\n        return []\n"
+        "timeline_stat = Holder.__dict__['timeline_exporters']\n"
+        "timeline_cls = Holder.__dict__['timeline_readers']\n"
+        "timeline_bound = Holder.timeline_readers\n"
+        "timeline_partial = functools.partial(timeline_exporters)\n"
+        "timeline_number = 5\n",
+        module.__dict__,
+    )
+    plain = pluggy.PluginManager("timeline")
+    quick = _manager_class(pluggy)("timeline")
+    modules = [module, functools, importlib.import_module("timeline.plugins.markdown"),
+               importlib.import_module("timeline.plugins.yaml_format")]
+    for plugin in modules:
+        assert _hook_names(quick, plugin) == _hook_names(plain, plugin), plugin
+    assert {name for name, opts in _hook_names(quick, module).items() if opts is not None} == {
+        "readers_under_another_name", "timeline_bound", "timeline_cls", "timeline_exporters", "timeline_stat"
+    }
+    holder = module.Holder()  # not a module: left to pluggy entirely
+    assert _hook_names(quick, holder) == _hook_names(plain, holder)
