@@ -152,9 +152,20 @@ def _make_strict(base: type) -> type:
 
 
 def _has_anchor(text: str) -> bool:
-    """Whether ``text`` may hold an anchor: ``&name`` where a node starts (after a space, a line
-    break or an indicator; "War & Peace" holds none)."""
-    return "&" in text and re.search(r"(?:^|[\s\[{,:?-])&\S", text, re.MULTILINE) is not None
+    """Whether ``text`` may hold an anchor: ``&name`` where a node starts (at the start of the text,
+    after whitespace or one of the indicators ``[{,:?-``; "War & Peace" holds none).
+
+    What ``re.search(r"(?:^|[\\s\\[{,:?-])&\\S", text, re.MULTILINE)`` finds, looking only at each
+    "&" (the regular expression took milliseconds on a 45 kB file).
+    """
+    end = len(text) - 1
+    at = text.find("&")
+    while 0 <= at < end:
+        before = text[at - 1] if at else " "
+        if (before in "[{,:?-" or before.isspace()) and not text[at + 1].isspace():
+            return True
+        at = text.find("&", at + 1)
+    return False
 
 
 _MAP = "tag:yaml.org,2002:map"

@@ -287,3 +287,11 @@ def test_yaml_direct_build_is_not_used_where_anchors_may_share_values(text, anch
         loader.dispose()
     if isinstance(data, dict) and "b" in data and data.get("a") == [1]:
         assert data["a"] is data["b"]  # the alias is the same object, as PyYAML builds it
+
+
+@given(st.text(alphabet="&a -:?,[{}]\n\t\r\x85\u2028\u3000*", max_size=12))
+def test_yaml_anchor_scan_finds_what_the_pattern_finds(text):
+    import re
+
+    expected = re.search(r"(?:^|[\s\[{,:?-])&\S", text, re.MULTILINE) is not None
+    assert yaml_format._has_anchor(text) is expected
