@@ -500,3 +500,35 @@ def test_the_quicker_manager_finds_what_pluggy_finds_in_a_module():
     }
     holder = module.Holder()  # not a module: left to pluggy entirely
     assert _hook_names(quick, holder) == _hook_names(plain, holder)
+
+
+@pytest.mark.parametrize(
+    ("formats", "outcome"),
+    [
+        ("exporter.tp-one.one exporter.tp-one.uno reader.tp-in.in", "passes"),
+        ("exporter.tp-one.one reader.tp-in.in", "fails"),  # an extension left out
+        ("exporter.tp-one.one exporter.tp-one.uno exporter.tp-two reader.tp-in.in", "fails"),  # not provided
+        ("exporter.tp-one.one exporter.tp-one.uno", "fails"),  # a reader left out
+        ("", "skips"),  # no declarations: imported on every run, which is allowed
+        ("exporter.tp-one.one exporter.tp-one.uno reader.tp-in.in viewer.tp-one", "fails"),  # unreadable entry
+    ],
+)
+def test_the_kit_checks_format_declarations_against_what_the_plugin_provides(site, formats, outcome):
+    from timeline.testing._declarations import check_format_declarations
+
+    source = _source("tp", "exporters", ("tp-one", (".one", ".uno"))) + (
+        "\n    @timeline.hookimpl\n    def timeline_readers():\n        return [Format('tp-in', ('.in',))]\n"
+    )
+    _plugin_package(site, "tp-kit", "tp_kit", source, formats=formats)
+    caught = {"passes": None, "fails": pytest.fail.Exception, "skips": pytest.skip.Exception}[outcome]
+    for kind, name in (("exporter", "tp-one"), ("reader", "tp-in")):
+        if caught is None:
+            check_format_declarations(kind, name)
+            continue
+        with pytest.raises(caught) as raised:
+            check_format_declarations(kind, name)
+        message = str(raised.value)
+        assert "plugin 'tp_kit' (package tp-kit)" in message
+        # What to write instead, ready to paste:
+        entries = ["exporter.tp-one.one", "exporter.tp-one.uno", "reader.tp-in.in"]
+        assert "\n".join(f'"{entry}" = "tp_kit"' for entry in entries) in message
