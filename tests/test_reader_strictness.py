@@ -295,3 +295,25 @@ def test_yaml_anchor_scan_finds_what_the_pattern_finds(text):
 
     expected = re.search(r"(?:^|[\s\[{,:?-])&\S", text, re.MULTILINE) is not None
     assert yaml_format._has_anchor(text) is expected
+
+
+@given(st.one_of(st.text(max_size=12), st.sampled_from(
+    ["", "~", "null", "Null", "yes", "No", "on", "OFF", "y", "0", "-1", "+1_000", "0x1F", "0o7", "0b1", "012",
+     "1.5", ".5", "-.inf", ".NaN", "1e3", "1.5e3", "20:30", "190:20:30.15", "2024-06-19", "2024-06-19 10:00:00",
+     "2024-6-9T1:2:3Z", "<<", "=", "a", "1961-07~"]
+)))
+def test_yaml_quicker_resolver_resolves_as_pyyaml_does(value):
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    strict = yaml_format._strict(base)
+    assert strict.resolve is not base.resolve  # the quicker one is in use
+    loader = strict("")
+    try:
+        for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):
+            for implicit in ((True, False), (False, True), (False, False)):
+                assert strict.resolve(loader, kind, value, implicit) == yaml.resolver.Resolver.resolve(
+                    loader, kind, value, implicit
+                ), (kind, value, implicit)
+    finally:
+        loader.dispose()
