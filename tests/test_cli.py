@@ -199,6 +199,9 @@ def test_checking_yaml_imports_no_other_plugin(tmp_path, minimal_yaml):
     assert {m for m in imported if m.startswith("timeline.plugins")} == {*_HELPERS, "timeline.plugins.yaml_format"}
     for heavy in ("icalendar", "dateutil", "markdown_it", "csv", "html.parser"):
         assert heavy not in imported, f"check imported {heavy}"
+    # Nor what only other commands need: options (no -R given, the YAML reader declares none), exporting.
+    for unneeded in ("timeline.options", "timeline.exporting", "timeline.atomic", "timeline.locales"):
+        assert unneeded not in imported, f"check imported {unneeded}"
 
 
 @pytest.mark.slow

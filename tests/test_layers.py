@@ -38,7 +38,10 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("building", {"fastpath", "_builder"}),
     ("plugin host", {"hookspecs", "registry"}),
     ("operations", {"loading", "exporting", "preview", "_live"}),
-    ("kits", {"testing", "testing.corpus", "testing.exporters", "testing.readers", "scaffold"}),
+    (
+        "kits",
+        {"testing", "testing._declarations", "testing.corpus", "testing.exporters", "testing.readers", "scaffold"},
+    ),
     ("command line", {"cli", "__main__"}),
 ]
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from timeline import _markdown
+from timeline import _escape, _markdown
 from timeline.markup import (
     SAFE_SCHEMES,
     escape_markdown,
@@ -209,6 +209,22 @@ def test_escape_markdown_keeps_prose_readable() -> None:
     assert escape_markdown("  indented") == "&#x20;&#x20;indented"
     assert escape_markdown("1. first") == "1\\. first"
     assert escape_markdown("<b>") == "\\<b>"
+
+
+@settings(max_examples=600)
+@given(st.one_of(nasty_text, st.text(alphabet=string.printable + "\x85\xa0\u2000\u2028\u2029\u3000")))
+@example("https://example.org")
+@example("see www.example.org")
+@example("WWW.x")
+@example("a:/b")
+@example("2024 summit")
+@example("x ")
+@example("x\u3000")
+@example("a\u2028b")
+@example("a\x85b")
+def test_escape_markdown_shortcut_gives_what_the_full_escaping_gives(text: str) -> None:
+    """Text that needs no change is returned as it is; the shortcut must never skip a needed change."""
+    assert escape_markdown(text) == _escape._escape_markdown(text)
 
 
 @settings(max_examples=400)

@@ -178,3 +178,142 @@ def test_a_single_blank_string_is_not_a_list_of_one_item(field):
     """Found by the loader fuzz: `tags: ""` loaded as one blank tag, which the JSON export could not read back."""
     problem = only(json.dumps({"title": "t", "events": [{**EVENT, field: " "}]}), "json")
     assert problem.field == field and "non-empty text" in problem.message
+
+
+# -- the direct build of anchor-free YAML ----------------------------------------
+
+_yaml_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20),
+    st.dates(), st.sampled_from(["yes", "No", "~", "0x1F", "012", "1_000", "20:30", "1.5e3", "2024-06-19 10:00:00"]),
+)
+_yaml_documents = st.recursive(
+    _yaml_scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_yaml_scalars, inner, max_size=4)),
+    max_leaves=30,
+)
+
+
+def _both_ways(text: str) -> tuple[object, object]:
+    """What the strict loader builds directly, and what PyYAML's own constructor builds (or the errors)."""
+    import yaml
+
+    results = []
+    for direct in (True, False):
+        loader = yaml_format._strict(getattr(yaml, "CSafeLoader", yaml.SafeLoader))(text)
+        loader._tree_shaped = direct
+        try:
+            results.append(("ok", loader.get_single_data()))
+        except Exception as exc:  # compared, not hidden
+            results.append(("error", type(exc).__name__, str(exc)))
+        finally:
+            loader.dispose()
+    return results[0], results[1]
+
+
+@given(_yaml_documents, st.sampled_from([None, True]))
+def test_yaml_direct_build_gives_what_pyyaml_constructs(data, flow):
+    import yaml
+
+    try:
+        text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
+    except yaml.YAMLError:
+        return
+    direct, constructed = _both_ways(text)
+    assert direct == constructed
+    assert repr(direct) == repr(constructed)  # same types too (True is not 1, 1 is not 1.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\na: 2\n",  # duplicate key: the strict constructor's message and line
+        "a: 1\n1: x\ntrue: y\n1.0: z\n",  # equal keys written differently
+        "base: {x: 1}\nother:\n  <<: {x: 2}\n  y: 3\n",  # merge key
+        "=: 1\n",  # value key
+        "? [a, b]\n: c\n",  # a key that is not a scalar
+        "a: !!binary aGk=\n",
+        "a: !!set {x, y}\n",
+        "a: !!omap [{x: 1}]\n",
+        "a: 0x1F\n",
+        "a: 20:30\n",
+        "a: 2024-13-45\n",
+        "a: !custom x\n",
+        "a: !!str [x]\n",
+        "a:" + " [" * 150 + "]" * 150 + "\n",  # deeper than the direct build goes
+        "events:\n- id: a\n  title: A\n  start: 2024-06-19\n",
+    ],
+)
+def test_yaml_direct_build_falls_back_to_the_same_result_or_error(text):
+    direct, constructed = _both_ways(text)
+    assert direct == constructed
+    assert repr(direct) == repr(constructed)
+
+
+def test_yaml_direct_build_builds_the_sample():
+    import yaml
+
+    sample = timeline.sample_path().read_text(encoding="utf-8")
+    assert "War & Security" in sample  # an "&" that is no anchor
+    direct, constructed = _both_ways(sample)
+    assert direct[0] == "ok"
+    assert repr(direct) == repr(constructed)
+    loader = yaml_format._strict(getattr(yaml, "CSafeLoader", yaml.SafeLoader))(sample)
+    try:
+        assert loader._tree_shaped
+    finally:
+        loader.dispose()
+
+
+@pytest.mark.parametrize(
+    ("text", "anchored"),
+    [
+        ("a: &x [1]\nb: *x\n", True),
+        ("- &x 1\n- *x\n", True),
+        ("[&x 1, *x]\n", True),
+        ("{a: &x 1, b: *x}\n", True),
+        ("&x\na: 1\n", True),
+        ("a: War & Peace\nb: AT&T\nc: '&x'\n", False),  # text, not anchors
+        ("a: War & Peace\nb: x &y\n", True),  # text, but it looks like one: the full constructor, to be safe
+    ],
+)
+def test_yaml_direct_build_is_not_used_where_anchors_may_share_values(text, anchored):
+    import yaml
+
+    loader = yaml_format._strict(getattr(yaml, "CSafeLoader", yaml.SafeLoader))(text)
+    try:
+        assert loader._tree_shaped is not anchored
+        data = loader.get_single_data()
+    finally:
+        loader.dispose()
+    if isinstance(data, dict) and "b" in data and data.get("a") == [1]:
+        assert data["a"] is data["b"]  # the alias is the same object, as PyYAML builds it
+
+
+@given(st.text(alphabet="&a -:?,[{}]\n\t\r\x85\u2028\u3000*", max_size=12))
+def test_yaml_anchor_scan_finds_what_the_pattern_finds(text):
+    import re
+
+    expected = re.search(r"(?:^|[\s\[{,:?-])&\S", text, re.MULTILINE) is not None
+    assert yaml_format._has_anchor(text) is expected
+
+
+@given(st.one_of(st.text(max_size=12), st.sampled_from(
+    ["", "~", "null", "Null", "yes", "No", "on", "OFF", "y", "0", "-1", "+1_000", "0x1F", "0o7", "0b1", "012",
+     "1.5", ".5", "-.inf", ".NaN", "1e3", "1.5e3", "20:30", "190:20:30.15", "2024-06-19", "2024-06-19 10:00:00",
+     "2024-6-9T1:2:3Z", "<<", "=", "a", "1961-07~"]
+)))
+def test_yaml_quicker_resolver_resolves_as_pyyaml_does(value):
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    strict = yaml_format._strict(base)
+    assert strict.resolve is not base.resolve  # the quicker one is in use
+    loader = strict("")
+    try:
+        for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):
+            for implicit in ((True, False), (False, True), (False, False)):
+                assert strict.resolve(loader, kind, value, implicit) == yaml.resolver.Resolver.resolve(
+                    loader, kind, value, implicit
+                ), (kind, value, implicit)
+    finally:
+        loader.dispose()

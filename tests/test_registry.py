@@ -451,3 +451,84 @@ def test_declaration_names():
     assert _declaration("reader.timelinejs") == ("reader", "timelinejs", None)
     for unreadable in ("exporter", "exporter.", "exporter.x.", "locale.ko", "reader..md"):
         assert _declaration(unreadable) is None, unreadable
+
+
+def _hook_names(manager, plugin) -> dict[str, object]:
+    return {name: manager.parse_hookimpl_opts(plugin, name) for name in dir(plugin)}
+
+
+def test_the_quicker_manager_finds_what_pluggy_finds_in_a_module():
+    """The registry skips names of a module plugin that pluggy could not take as hooks; nothing else."""
+    import functools
+    import importlib
+    import types
+
+    import pluggy
+
+    from timeline.registry import _manager_class
+
+    module = types.ModuleType("odd_plugin")
+    exec(  # a module written here, with every kind of value a plugin module may hold
+        "import functools\n"
+        "import timeline\n"
+        "@timeline.hookimpl\n"
+        "def timeline_exporters():\n    return []\n"
+        "@timeline.hookimpl(specname='timeline_readers')\n"
+        "def readers_under_another_name():\n    return []\n"
+        "class Holder:\n"
+        "    @staticmethod\n"
+        "    @timeline.hookimpl\n"
+        "    def timeline_exporters():\n        return []\n"
+        "    @classmethod\n"
+        "    @timeline.hookimpl\n"
+        "    def timeline_readers(cls):\n        return []\n"
+        "timeline_stat = Holder.__dict__['timeline_exporters']\n"
+        "timeline_cls = Holder.__dict__['timeline_readers']\n"
+        "timeline_bound = Holder.timeline_readers\n"
+        "timeline_partial = functools.partial(timeline_exporters)\n"
+        "timeline_number = 5\n",
+        module.__dict__,
+    )
+    plain = pluggy.PluginManager("timeline")
+    quick = _manager_class(pluggy)("timeline")
+    modules = [module, functools, importlib.import_module("timeline.plugins.markdown"),
+               importlib.import_module("timeline.plugins.yaml_format")]
+    for plugin in modules:
+        assert _hook_names(quick, plugin) == _hook_names(plain, plugin), plugin
+    assert {name for name, opts in _hook_names(quick, module).items() if opts is not None} == {
+        "readers_under_another_name", "timeline_bound", "timeline_cls", "timeline_exporters", "timeline_stat"
+    }
+    holder = module.Holder()  # not a module: left to pluggy entirely
+    assert _hook_names(quick, holder) == _hook_names(plain, holder)
+
+
+@pytest.mark.parametrize(
+    ("formats", "outcome"),
+    [
+        ("exporter.tp-one.one exporter.tp-one.uno reader.tp-in.in", "passes"),
+        ("exporter.tp-one.one reader.tp-in.in", "fails"),  # an extension left out
+        ("exporter.tp-one.one exporter.tp-one.uno exporter.tp-two reader.tp-in.in", "fails"),  # not provided
+        ("exporter.tp-one.one exporter.tp-one.uno", "fails"),  # a reader left out
+        ("", "skips"),  # no declarations: imported on every run, which is allowed
+        ("exporter.tp-one.one exporter.tp-one.uno reader.tp-in.in viewer.tp-one", "fails"),  # unreadable entry
+    ],
+)
+def test_the_kit_checks_format_declarations_against_what_the_plugin_provides(site, formats, outcome):
+    from timeline.testing._declarations import check_format_declarations
+
+    source = _source("tp", "exporters", ("tp-one", (".one", ".uno"))) + (
+        "\n    @timeline.hookimpl\n    def timeline_readers():\n        return [Format('tp-in', ('.in',))]\n"
+    )
+    _plugin_package(site, "tp-kit", "tp_kit", source, formats=formats)
+    caught = {"passes": None, "fails": pytest.fail.Exception, "skips": pytest.skip.Exception}[outcome]
+    for kind, name in (("exporter", "tp-one"), ("reader", "tp-in")):
+        if caught is None:
+            check_format_declarations(kind, name)
+            continue
+        with pytest.raises(caught) as raised:
+            check_format_declarations(kind, name)
+        message = str(raised.value)
+        assert "plugin 'tp_kit' (package tp-kit)" in message
+        # What to write instead, ready to paste:
+        entries = ["exporter.tp-one.one", "exporter.tp-one.uno", "reader.tp-in.in"]
+        assert "\n".join(f'"{entry}" = "tp_kit"' for entry in entries) in message

@@ -42,6 +42,10 @@ def test_files_and_metadata():
     assert meta["project"]["name"] == "timeline-wiki-table"
     assert meta["project"]["dependencies"] == [f"timeline-events>={major}.{minor}"]
     assert meta["project"]["entry-points"]["timeline"] == {"wiki-table": "timeline_wiki_table"}
+    # Its formats are declared, so it is imported only when one is needed: exactly what the exporter provides.
+    assert meta["project"]["entry-points"]["timeline.formats"] == {
+        "exporter.wiki-table.wiki-table.txt": "timeline_wiki_table"
+    }
     assert meta["tool"]["setuptools"]["packages"] == ["timeline_wiki_table"]
     for name, text in files.items():
         assert "{{" not in text and "}}" not in text, f"unfilled placeholder in {name}"
@@ -89,7 +93,10 @@ def test_generated_exporter_works_in_process(tmp_path):
         "Demo FORGED\n===========\n\n24 February 2022 – ongoing: War [31m begins\n"
         "    First paragraph.\n\n    Second link.\n"
     )
-    assert registry.exporter("plain").media_type == "text/plain; charset=utf-8"
+    exporter = registry.exporter("plain")
+    assert exporter.media_type == "text/plain; charset=utf-8"
+    declared = tomllib.loads((target / "pyproject.toml").read_text(encoding="utf-8"))["project"]["entry-points"]
+    assert declared["timeline.formats"] == {f"exporter.plain{ext}": "timeline_plain" for ext in exporter.extensions}
     with pytest.raises(timeline.OptionError, match="did you mean 'descriptions'"):
         timeline.export(story, "plain", registry=registry, description=False)
 
@@ -137,6 +144,11 @@ def test_generated_plugin_installs_and_passes_its_own_tests(tmp_path_factory):
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-2000:]
     summary = tests.stdout.strip().splitlines()[-1]
     assert " passed" in summary and "failed" not in summary and "error" not in summary, summary
+    # The kit checked the timeline.formats declarations the scaffold wrote (a plugin without them is skipped).
+    declared = env.run("python", "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-k", "declarations",
+                       cwd=package)
+    assert declared.returncode == 0 and "1 passed" in declared.stdout, declared.stdout[-2000:]
+    assert "skipped" not in declared.stdout, declared.stdout[-2000:]
 
     formats = env.timeline("formats")
     assert formats.returncode == 0, formats.stderr

@@ -339,3 +339,17 @@ def test_email_addresses_still_render_as_exactly_the_text(text):
     result = rendered(escape_markdown(text))
     assert "".join(result.text).strip("\n") == expected
     assert set(result.tags) <= {"p", "a"}
+
+
+def test_control_patterns_match_exactly_the_controls_and_lone_surrogates():
+    """Every code point: the two patterns refuse what they document, and nothing else."""
+    from timeline.text import CONTROL_RE, MULTILINE_CONTROL_RE
+
+    def control(code: int) -> bool:
+        return code <= 0x1F or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF
+
+    for code in [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]:
+        char = chr(code)
+        assert (CONTROL_RE.search(char) is not None) is (control(code) and char not in "\t\n"), hex(code)
+        assert (MULTILINE_CONTROL_RE.search(char) is not None) is (control(code) and char not in "\t\n\r"), hex(code)
+    assert CONTROL_RE.search("ok\ud83d").start() == 2

@@ -28,7 +28,14 @@ _TRIMMED_WS = frozenset(
 )
 
 
+#: Where escape_markdown may have to change a character at the start of the
+#: text: the block markers of _escape_line_start, digits (an ordered list
+#: marker) and whitespace CommonMark would strip.
+_RISKY_START = _TRIMMED_WS | frozenset(">-+:=0123456789")
+
+
 class _Patterns(NamedTuple):
+    may_change: re.Pattern[str]
     may_need_escape: re.Pattern[str]
     entity_start: re.Pattern[str]
     ws_run: re.Pattern[str]
@@ -44,6 +51,11 @@ class _Patterns(NamedTuple):
 def _patterns() -> _Patterns:
     """The escaping patterns, compiled once, on first use."""
     return _Patterns(
+        # Every character escape_markdown may escape, collapse or replace anywhere
+        # in the text (all C0 and C1 controls, a superset of the line breaks and
+        # controls below; U+2028 and U+2029 are looked for separately, as a range
+        # beyond U+00FF would make this pattern slow to compile).
+        may_change=re.compile(r"[\x00-\x1f\x7f-\x9f\\`*\[\]<|~_&#!]"),
         may_need_escape=re.compile(r"[\\`*\[\]<|~_&#!]"),
         # What may follow an "&" that could start a character reference, now or
         # once more text is appended: "&amp;", "&#38;", a trailing "&" or "&am".
@@ -159,6 +171,20 @@ def escape_markdown(text: str) -> str:
     address cannot be kept from GFM's autolinking by any escape, so
     ``a@b.example`` still becomes a ``mailto:`` link on GitHub.
     """
+    patterns = _patterns()
+    if (
+        patterns.may_change.search(text) is None
+        and "\u2028" not in text
+        and "\u2029" not in text
+        and (not text or (text[0] not in _RISKY_START and text[-1] not in _TRIMMED_WS))
+        and (("." not in text and ":" not in text) or patterns.autolink_trigger.search(text) is None)
+    ):
+        return text  # nothing to escape, collapse or protect: what _escape_markdown would return
+    return _escape_markdown(text)
+
+
+def _escape_markdown(text: str) -> str:
+    """:func:`escape_markdown` without its shortcut for text that needs no change."""
     patterns = _patterns()
     breaking_ws = patterns.breaking_ws
 

@@ -224,9 +224,12 @@ def _load(
     reports: list[Any] | None = None,
 ) -> Timeline:
     from .loading import find_default_input, load, load_bytes
-    from .options import parse_option_assignments
 
-    reader_options = parse_option_assignments(reader_option_pairs)
+    reader_options: dict[str, str] = {}
+    if reader_option_pairs:
+        from .options import parse_option_assignments
+
+        reader_options = parse_option_assignments(reader_option_pairs)
     if input_format is not None:
         from .loading import resolve_reader_options
         from .registry import default_registry

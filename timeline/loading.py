@@ -174,13 +174,15 @@ def resolve_reader_options(readers: Iterable[Any], given: Mapping[str, object] |
     reader among ``readers`` declares is an :class:`OptionError` (a usage
     error) naming the reader and listing its options.
     """
+    wanted = {str(name).replace("-", "_"): value for name, value in (given or {}).items()}
+    unique = list({reader.name: reader for reader in readers}.values())
+    declared = {reader.name: reader_options_of(reader) for reader in unique}
+    if not wanted and not any(declared.values()):
+        return {reader.name: {} for reader in unique}  # nothing to check (and timeline.options stays unimported)
     from .errors import OptionError
     from .options import resolve_options
     from .reporting import accepts_context
 
-    wanted = {str(name).replace("-", "_"): value for name, value in (given or {}).items()}
-    unique = list({reader.name: reader for reader in readers}.values())
-    declared = {reader.name: reader_options_of(reader) for reader in unique}
     known = {option.name for options in declared.values() for option in options}
     unknown = [name for name in wanted if name not in known]
     if unknown and unique:

@@ -39,7 +39,7 @@ import os
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import PurePath
-from types import ModuleType
+from types import FunctionType, MethodType, ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -214,7 +214,7 @@ class Registry:
 
             from . import hookspecs
 
-            manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+            manager = _manager_class(pluggy)(hookspecs.PROJECT_NAME)
             manager.add_hookspecs(hookspecs)
             for specs in self._extra_specs:
                 manager.add_hookspecs(specs)
@@ -513,6 +513,36 @@ def _suggestion(name: str, table: Mapping[str, Any]) -> str:
         return f" (did you mean {shown}, for {extension} files?)"
     return did_you_mean(name, table)
 
+
+_MANAGER: list[type] = []
+
+
+def _manager_class(pluggy: ModuleType) -> type:
+    """pluggy's ``PluginManager``, quicker to register a plugin module (made once, on first use).
+
+    pluggy looks at every name of a module plugin (classes, constants, imported
+    names) with ``inspect.getattr_static``, about 70 look-ups for a built-in
+    plugin, which showed in the start-up of every command.  A name bound in a
+    plain module's namespace to anything but a function, a bound method, a
+    ``staticmethod`` or a ``classmethod`` can be no hook implementation for
+    pluggy, so it is skipped at once; every other name is left to pluggy.
+    """
+    if not _MANAGER:
+
+        class _Manager(pluggy.PluginManager):  # type: ignore[misc, name-defined]
+            def parse_hookimpl_opts(self, plugin: object, name: str) -> Any:
+                if type(plugin) is ModuleType:
+                    value = plugin.__dict__.get(name, _ABSENT)
+                    if value is not _ABSENT and not isinstance(value, _HOOKABLE):
+                        return None
+                return super().parse_hookimpl_opts(plugin, name)
+
+        _MANAGER.append(_Manager)
+    return _MANAGER[0]
+
+
+_ABSENT = object()
+_HOOKABLE = (FunctionType, MethodType, staticmethod, classmethod)
 
 _default: Registry | None = None
 

@@ -29,6 +29,7 @@ from ..options import Option, resolve_options
 from ..protocols import FORMAT_NAME_PATTERN, OPTION_NAME_PATTERN
 from ..registry import Registry
 from ..reporting import ExportContext, ExportReport, Report, accepts_context
+from ._declarations import check_format_declarations
 from .corpus import corpus, large_timeline, unchecked_corpus
 
 __all__ = ["MEDIA_TYPE_PATTERN", "ExporterConformance"]
@@ -360,6 +361,12 @@ class ExporterConformance:
 
     def test_options_are_valid(self) -> None:
         check_declared_options(self.get_exporter().options)
+
+    def test_format_declarations_match(self) -> None:
+        """The plugin's ``timeline.formats`` entry points list exactly the formats it provides (if it has any)."""
+        if type(self).exporter is not None:
+            pytest.skip("exporter given as an instance: there are no installed entry points to check")
+        check_format_declarations("exporter", self.get_exporter().name)
 
     # -- behaviour on the corpus -------------------------------------------
     @pytest.mark.parametrize("case", _CASES)

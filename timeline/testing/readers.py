@@ -22,6 +22,7 @@ from ..hookspecs import hookimpl
 from ..model import Timeline
 from ..protocols import FORMAT_NAME_PATTERN, Document
 from ..registry import Registry
+from ._declarations import check_format_declarations
 
 __all__ = ["GARBAGE", "ReaderConformance"]
 
@@ -144,6 +145,12 @@ class ReaderConformance:
             assert again is not None and again.content == document.content, "reading twice gives other data"
             tl = load_bytes(sample, name="sample", input_format=self.get_reader().name, registry=self.registry())
             assert isinstance(tl, Timeline)
+
+    def test_format_declarations_match(self) -> None:
+        """The plugin's ``timeline.formats`` entry points list exactly the formats it provides (if it has any)."""
+        if type(self).reader is not None:
+            pytest.skip("reader given as an instance: there are no installed entry points to check")
+        check_format_declarations("reader", self.get_reader().name)
 
     def test_options_are_valid(self) -> None:
         """Declared reader options (plugin API 1.1) are well formed, and ``read`` accepts the context holding them."""
