@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import timeline
 from timeline import (
+    Date,
     Era,
     Event,
     ExportContext,
@@ -30,6 +31,11 @@ from timeline import (
     plural_message,
     safe_url,
 )
+from timeline import (
+    as_of as timeline_as_of,
+)
+
+from ._durations import span_duration
 
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
@@ -69,6 +75,7 @@ class MarkdownExporter:
         ),
         Option("toc", "List the events with their dates at the top", type="bool", default=False),
         Option("sources", "Include each event's sources", type="bool", default=True),
+        Option("durations", "Say how long each span lasted, e.g. \"3 years 1 month\"", type="bool", default=True),
     )
 
     def write(
@@ -95,15 +102,19 @@ class MarkdownExporter:
                 date = human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)
                 block(f"- {escape_markdown(date)}: {escape_markdown(event.title)}\n")
             block("\n")
+        #: the date ongoing spans are counted up to (None: they get no duration)
+        as_of: Date | None = timeline_as_of(timeline)
+        durations = bool(options.get("durations", True))
         if timeline.eras:
             block(f"{h2} {message('heading', 'Eras', locale)}\n\n")
             for era in timeline.eras:
-                block(self._era(era, h3, level + 3, locale))
+                block(self._era(era, h3, level + 3, locale, durations, as_of))
         if timeline.events:
             block(f"{h2} {message('heading', 'Events', locale)}\n\n")
             titles = {event.id: event.title for event in timeline.events}
+            with_sources = bool(options.get("sources", True))
             for event in iter_events(timeline):
-                block(self._event(event, h3, level + 3, titles, bool(options.get("sources", True)), locale))
+                block(self._event(event, h3, level + 3, titles, with_sources, locale, durations, as_of))
                 if report is not None:
                     report.wrote(event)
                     location = event.location
@@ -130,20 +141,33 @@ class MarkdownExporter:
         return " ".join(parts)
 
     @staticmethod
-    def _era(era: Era, heading: str, inner_level: int, locale: str) -> str:
-        span = human_span(era.start, era.end, ongoing=era.ongoing, locale=locale)
-        text = f"{heading} {escape_markdown(era.title)}\n\n*{escape_markdown(span)}*\n\n"
+    def _era(era: Era, heading: str, inner_level: int, locale: str, durations: bool, as_of: Date | None) -> str:
+        span = escape_markdown(human_span(era.start, era.end, ongoing=era.ongoing, locale=locale))
+        duration = span_duration(era.start, era.end, era.ongoing, as_of, locale) if durations else None
+        if duration is not None:
+            span += f" · {escape_markdown(duration)}"
+        text = f"{heading} {escape_markdown(era.title)}\n\n*{span}*\n\n"
         if era.description:
             text += markdown_to_markdown(era.description, heading_level=min(inner_level, 6)) + "\n"
         return text
 
     @staticmethod
     def _event(
-        event: Event, heading: str, inner_level: int, titles: Mapping[str, str], with_sources: bool, locale: str
+        event: Event,
+        heading: str,
+        inner_level: int,
+        titles: Mapping[str, str],
+        with_sources: bool,
+        locale: str,
+        durations: bool = True,
+        as_of: Date | None = None,
     ) -> str:
         lines = [f"{heading} {escape_markdown(event.title)}\n\n"]
         span = human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)
         facts = [f"**{escape_markdown(span)}**"]
+        duration = span_duration(event.start, event.end, event.ongoing, as_of, locale) if durations else None
+        if duration is not None:
+            facts.append(escape_markdown(duration))
         if event.location is not None:
             place = event.location.name or ""
             if event.location.has_coordinates:

@@ -50,6 +50,7 @@ from timeline import (
     as_of as timeline_as_of,
 )
 
+from ._durations import span_duration
 from ._ongoing import warn_undated
 from .json_format import escape_controls, indented_json
 
@@ -396,7 +397,7 @@ def _body(description: str, sources: tuple[Source, ...] = (), extra: str = "", l
     return text
 
 
-def _media(event: Event) -> tuple[dict[str, str] | None, str]:
+def _media(event: Event, locale: str = "en") -> tuple[dict[str, str] | None, str]:
     """The slide's media object, or (None, a line of text) when TimelineJS may not have the URL.
 
     The line links to the URL when it is http(s) (a lookalike of a service,
@@ -411,7 +412,7 @@ def _media(event: Event) -> tuple[dict[str, str] | None, str]:
         if url is not None:
             label = f'<a href="{html.escape(url, quote=True)}">{label}</a>'
         credit = f" ({_html_text(media.credit)})" if media.credit else ""
-        return None, f"<p>Media: {label}{credit}</p>"
+        return None, f"<p>{_html_text(message('label', 'Media', locale))}: {label}{credit}</p>"
     out = {"url": url}
     if media.caption:
         out["caption"] = _html_text(media.caption)
@@ -423,17 +424,23 @@ def _media(event: Event) -> tuple[dict[str, str] | None, str]:
     return out, ""
 
 
-def event_slide(event: Event, updated: Date | None, locale: str = "en") -> dict[str, Any]:
-    """One event as a TimelineJS slide object; ``locale`` is the language of its dates and labels."""
+def event_slide(event: Event, updated: Date | None, locale: str = "en", durations: bool = True) -> dict[str, Any]:
+    """One event as a TimelineJS slide object; ``locale`` is the language of its dates and labels.
+
+    With ``durations``, a span's text starts with how long it lasted
+    ("3 years 1 month 2 days"; ongoing: "for ..., as of" ``updated``).
+    """
     slide: dict[str, Any] = {"unique_id": event.id, "start_date": date_parts(event.start)}
     end = _span_end(event.start, event.end, event.ongoing, updated)
     if end is not None:
         slide["end_date"] = end
     slide["display_date"] = _stripped_text(human_span(event.start, event.end, ongoing=event.ongoing, locale=locale))
-    media, media_text = _media(event)
-    slide["text"] = {
-        "headline": _html_text(event.title), "text": _body(event.description, event.sources, media_text, locale)
-    }
+    media, media_text = _media(event, locale)
+    text = _body(event.description, event.sources, media_text, locale)
+    duration = span_duration(event.start, event.end, event.ongoing, updated, locale) if durations else None
+    if duration is not None:
+        text = f"<p><em>{_html_text(duration)}</em></p>{text}"
+    slide["text"] = {"headline": _html_text(event.title), "text": text}
     if media is not None:
         slide["media"] = media
     if event.group and event.group.strip():
@@ -504,6 +511,7 @@ def _write_data(
     pad: str,
     report: Report | None = None,
     locale: str = "en",
+    durations: bool = True,
 ) -> None:
     """Write the whole TimelineJS configuration object (keys in a fixed order) as JSON, one slide at a time.
 
@@ -520,7 +528,7 @@ def _write_data(
     write(f'{pad}"title"{sep}{dump(_title_slide(timeline), 1)},{nl}{pad}"events"{sep}[')
     first = True
     for event in iter_events(timeline):
-        slide = event_slide(event, updated, locale)
+        slide = event_slide(event, updated, locale, durations)
         write(("" if first else ",") + nl + pad * 2 + dump(slide, 2))
         first = False
         if report is not None:
@@ -558,6 +566,9 @@ def _json_dumper(indent: int) -> Callable[[Any, int], str]:
     return dump
 
 
+_DURATIONS_HELP = "Start each span's slide text with how long it lasted, e.g. \"3 years 1 month\""
+
+
 class TimelineJsExporter:
     name = "timelinejs"
     extensions = (".timeline.json",)
@@ -566,6 +577,7 @@ class TimelineJsExporter:
     options = (
         Option("indent", "Spaces per indentation level; 0 writes it all on one line", type="int", default=2,
                minimum=0, maximum=8),
+        Option("durations", _DURATIONS_HELP, type="bool", default=True),
     )
 
     def write(
@@ -577,7 +589,8 @@ class TimelineJsExporter:
             stream.write(text.encode("utf-8"))
 
         _write_data(timeline, write, _json_dumper(indent), " " * indent,
-                    context.report if context is not None else None, context.locale if context is not None else "en")
+                    context.report if context is not None else None, context.locale if context is not None else "en",
+                    bool(options.get("durations", True)))
         write("\n")
 
 
@@ -661,6 +674,7 @@ class TimelineJsPageExporter:
                type="bool", default=False),
         Option("font", "TimelineJS font set ('none': the browser's fonts, no web fonts loaded)", default="default",
                choices=FONTS),
+        Option("durations", _DURATIONS_HELP, type="bool", default=True),
     )
 
     def write(
@@ -717,7 +731,7 @@ html, body {{ height: 100%; margin: 0; padding: 0; }}
         _noscript(timeline, write, locale)
         write('\n<script type="application/json" id="timeline-data">')
         _write_data(timeline, write_script, _json_dumper(0), "", context.report if context is not None else None,
-                    locale)
+                    locale, bool(options.get("durations", True)))
         write(tail)
 
 

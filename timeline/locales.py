@@ -160,7 +160,9 @@ def human_duration(
     A span shorter than its unit is "less than a year" (or month, day,
     minute).  With ``ongoing=True`` the end is the date the data was last
     checked (the timeline's ``updated``): "for 2 years 9 months 10 days, as
-    of 4 December 2024".
+    of 4 December 2024".  When an end is approximate or uncertain (``1950~``,
+    ``1953?``) the count is "about 3 years": it is still counted from the
+    dates as written, and "about" says it is no firmer than they are.
     """
     from .dates import Date, Precision
 
@@ -174,7 +176,9 @@ def human_duration(
     code = resolve_locale(locale)
     from ._l10n.durations import duration_words
 
-    words = duration_words(start, end_or_as_of, precision, code)
+    about = start.approximate or start.uncertain or (
+        not ongoing and (end_or_as_of.approximate or end_or_as_of.uncertain))
+    words = duration_words(start, end_or_as_of, precision, code, about)
     if not ongoing:
         return words
     template = message("duration", "for {duration}, as of {date}", code)

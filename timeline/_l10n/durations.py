@@ -17,6 +17,7 @@ years) is counted in years and months by arithmetic, without days.
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 import pendulum
@@ -79,8 +80,17 @@ def _counts(first: _Anchor, last: _Anchor) -> dict[str, int]:
     return {"year": months // 12, "month": months % 12, "day": 0, "hour": 0, "minute": 0}
 
 
-def duration_words(start: Date, end: Date, precision: Precision, code: str) -> str:
-    """"3 years", "2 years 9 months 10 days", "4 hours 30 minutes", in a resolved locale code."""
+def duration_words(start: Date, end: Date, precision: Precision, code: str, about: bool = False) -> str:
+    """"3 years", "2 years 9 months 10 days", "4 hours 30 minutes", in a resolved locale code.
+
+    ``about`` puts the catalogue's "about {duration}" around a count (not
+    around "less than a month", which is already no exact figure).
+    """
+    return _duration_words(start, end, precision, code, about)
+
+
+@functools.lru_cache(maxsize=4096)
+def _duration_words(start: Date, end: Date, precision: Precision, code: str, about: bool) -> str:
     utc = precision >= Precision.MINUTE and start.offset is not None and end.offset is not None
     first, last = _anchor(start, precision, utc), _anchor(end, precision, utc)
     if last < first:
@@ -95,15 +105,19 @@ def duration_words(start: Date, end: Date, precision: Precision, code: str) -> s
     ]
     if not words:
         return translations(code).pgettext("duration", _LESS_THAN[units[-1]])
+    text = " ".join(words)  # as pendulum's in_words joins them
     if code != "en":
         style = _unit_list_style(code)
         if style is not None:
             from babel.lists import format_list
 
-            return str(format_list(words, style=style, locale=code))
-    return " ".join(words)  # as pendulum's in_words joins them
+            text = str(format_list(words, style=style, locale=code))
+    if about:
+        text = translations(code).pgettext("duration", "about {duration}").format(duration=text)
+    return text
 
 
+@functools.cache
 def _unit_list_style(code: str) -> _ListStyle | None:
     """The widest of CLDR's list patterns for units that the locale's data has in full, if any.
 
