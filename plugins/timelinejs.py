@@ -104,6 +104,75 @@ FONTS = (
     "roboto-megrim", "rufina-sintony", "ubuntu", "unicaone-vollkorn",
 )
 
+#: The page's ``<html lang>`` for each locale (BCP 47): browsers choose fonts and
+#: line breaking by it, and Han characters differ between Chinese and Japanese fonts.
+HTML_LANG = {
+    "de": "de", "en": "en", "fr": "fr", "ja": "ja", "ko": "ko", "ru": "ru", "uk": "uk", "zh": "zh-Hans",
+}
+
+#: Fonts with Hangul, kana and Han characters, by the script they are drawn for
+#: (a font's Han glyphs follow its country's forms): Noto CJK (Linux, Android;
+#: Debian's fonts-noto-cjk), then macOS/iOS and Windows system fonts.
+_CJK_FONTS = {
+    "ko": ('"Noto Sans CJK KR"', '"Noto Sans KR"', '"Apple SD Gothic Neo"', '"Malgun Gothic"'),
+    "ja": ('"Noto Sans CJK JP"', '"Noto Sans JP"', '"Hiragino Sans"', '"Yu Gothic"', "Meiryo"),
+    "zh": ('"Noto Sans CJK SC"', '"Noto Sans SC"', '"PingFang SC"', '"Microsoft YaHei"'),
+}
+#: Latin, Cyrillic and Greek: TimelineJS's own sans-serif list, then Noto Sans, which has all three.
+_LATIN_SANS = ('"Helvetica Neue"', "Helvetica", "Arial", '"Noto Sans"')
+_LATIN_SERIF = ("Georgia", '"Times New Roman"', '"Noto Serif"')
+#: What each font set draws text and headings with (font.default.css); None: only timeline.css's lists.
+_FONT_SET_FAMILIES = {"default": (("'PT Serif'",), ("'PT Sans Narrow'", "'PT Sans'")), "none": ((), ())}
+#: TimelineJS's selectors for running text (serif in the default set) and for everything else.
+_TEXT_SELECTORS = ("p", "ul", "ol", "blockquote", "blockquote p", ".tl-caption", ".tl-credit", ".tl-media h4")
+_OTHER_SELECTORS = (
+    "", "h1", "h2", "h3", "h4", "h5", "h6", ".tl-headline-date", ".tl-text-date", ".vcard", ".tl-note",
+    ".tl-message", ".tl-timegroup-message", ".tl-slidenav-next", ".tl-slidenav-previous", ".tl-timenav-slider",
+    ".tl-timeaxis", ".tl-menubar",
+)
+
+
+def font_stacks(font: str, locale: str) -> tuple[str, str] | None:
+    """The CSS font-family lists for running text and for the rest, or None for a font set we leave alone.
+
+    TimelineJS's default font set (PT Serif, PT Sans) and its built-in
+    lists have Latin and Cyrillic but no Hangul, kana or Han: the lists go
+    on with Noto Sans and the CJK fonts of Linux, macOS and Windows, the
+    locale's own first, so a Korean page draws Hangul with a Korean font
+    wherever one is installed.  Other font sets keep their own lists.
+    """
+    if font not in _FONT_SET_FAMILIES:
+        return None
+    text_set, other_set = _FONT_SET_FAMILIES[font]
+    first = locale if locale in _CJK_FONTS else "ko"
+    cjk = list(dict.fromkeys(name for code in (first, *_CJK_FONTS) for name in _CJK_FONTS[code]))
+    if font == "none":
+        text = ", ".join([*_LATIN_SANS, *cjk, "sans-serif"])
+    else:
+        text = ", ".join([*text_set, *_LATIN_SERIF, *cjk, "serif"])
+    other = ", ".join([*other_set, *_LATIN_SANS, *cjk, "sans-serif"])
+    return text, other
+
+
+def _font_css(font: str, locale: str) -> str:
+    """The page's rules naming :func:`font_stacks`.
+
+    The container is TimelineJS's ``.tl-timeline``; its id outranks
+    TimelineJS's own rules (``!important`` included), which its font set's
+    stylesheet, loaded later, would otherwise win by order.
+    """
+    stacks = font_stacks(font, locale)
+    if stacks is None:
+        return ""
+    text, other = stacks
+    scope = f"#{CONTAINER_ID}"
+
+    def rule(selectors: tuple[str, ...], families: str) -> str:
+        names = ",\n".join(f"{scope} {sel}".rstrip() for sel in selectors)
+        return f"{names} {{ font-family: {families} !important; }}\n"
+
+    return rule(_OTHER_SELECTORS, other) + rule(_TEXT_SELECTORS, text)
+
 
 # --- text ------------------------------------------------------------------------
 
@@ -696,7 +765,7 @@ class TimelineJsPageExporter:
         }
         css, js = "css/timeline.css", "js/timeline.js"
         head = f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{HTML_LANG[locale]}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -706,7 +775,7 @@ class TimelineJsPageExporter:
 <style>
 html, body {{ height: 100%; margin: 0; padding: 0; }}
 #{CONTAINER_ID} {{ width: 100%; height: 100%; }}
-</style>
+{_font_css(font, locale)}</style>
 </head>
 <body>
 <div id="{CONTAINER_ID}"></div>

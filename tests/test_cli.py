@@ -160,6 +160,24 @@ def test_show_and_check_import_neither_pendulum_nor_babel(command, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("args", "pendulum"), [
+    (["show", "--locale", "ko"], False),  # dates in Korean: Babel, but no durations
+    (["export", "-f", "ical"], False),  # iCalendar writes no durations
+    (["export", "-f", "markdown", "-O", "durations=false"], False),
+    (["export", "-f", "markdown"], True),  # the sample has spans: their durations need pendulum
+    (["export", "-f", "timelinejs"], True),
+])
+def test_pendulum_is_imported_only_when_a_duration_is_written(args, pendulum, tmp_path):
+    """Issue 15: pendulum (about 60 ms) is loaded by the first duration written, and English never loads Babel."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "timeline", *args], capture_output=True,
+                          text=True, cwd=tmp_path)  # no timeline.yaml here: the bundled sample is read
+    assert proc.returncode == 0, proc.stderr
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
+    assert ("pendulum" in imported) is pendulum, f"timeline {' '.join(args)}: pendulum imported: {not pendulum}"
+    assert ("babel" in imported) is ("--locale" in args)
+
+
+@pytest.mark.slow
 def test_markdown_export_of_the_sample_imports_no_package_metadata(tmp_path):
     """Issue 7 (e): the entry-point scan reads ``entry_points.txt`` itself (see ``timeline/registry.py``)."""
     environ = {k: v for k, v in os.environ.items() if k != "TIMELINE_PLUGINS"}
