@@ -12,6 +12,7 @@ imported only when something is written with them.  See ``docs/locales.md``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -50,6 +51,10 @@ _HINTS = {
 }
 
 
+#: Tags already resolved: exporters ask for every date they write.
+_RESOLVED: dict[str, str] = {}
+
+
 def resolve_locale(tag: str) -> str:
     """The supported locale code for a BCP 47 or POSIX tag: ``ru_RU.UTF-8``, ``ru-RU`` and ``RU`` give ``ru``.
 
@@ -61,6 +66,16 @@ def resolve_locale(tag: str) -> str:
     """
     if not isinstance(tag, str):
         raise wrong_type("resolve_locale(tag)", "a locale tag (a str) such as 'ru' or 'ko-KR'", tag)
+    known = _RESOLVED.get(tag)
+    if known is not None:
+        return known
+    code = _resolve(tag)
+    if len(_RESOLVED) < 1024:  # tags come from options; a bounded table, whatever a caller passes
+        _RESOLVED[tag] = code
+    return code
+
+
+def _resolve(tag: str) -> str:
     text = tag.strip().split(".", 1)[0].split("@", 1)[0]  # POSIX: language_TERRITORY.codeset@modifier
     if text in ("C", "POSIX"):
         return "en"
@@ -190,6 +205,11 @@ def message(context: str, key: str, locale: str = "en") -> str:
     code = resolve_locale(locale)
     if code == "en":
         return key
+    return _message(context, key, code)
+
+
+@functools.lru_cache(maxsize=1024)
+def _message(context: str, key: str, code: str) -> str:
     _cldr(code)  # reading a catalogue needs Babel too: say so in the same words
     from ._l10n import translations
 
