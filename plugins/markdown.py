@@ -31,9 +31,6 @@ from timeline import (
     plural_message,
     safe_url,
 )
-from timeline import (
-    as_of as timeline_as_of,
-)
 
 from ._durations import span_duration
 
@@ -102,8 +99,8 @@ class MarkdownExporter:
                 date = human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)
                 block(f"- {escape_markdown(date)}: {escape_markdown(event.title)}\n")
             block("\n")
-        #: the date ongoing spans are counted up to (None: they get no duration)
-        as_of: Date | None = timeline_as_of(timeline)
+        #: the date ongoing spans are counted up to: the data's own (None: they get no duration)
+        as_of: Date | None = timeline.updated
         durations = bool(options.get("durations", True))
         if timeline.eras:
             block(f"{h2} {message('heading', 'Eras', locale)}\n\n")

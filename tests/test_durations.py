@@ -281,7 +281,7 @@ def test_markdown_durations_can_be_turned_off() -> None:
 
 
 def test_an_ongoing_span_without_an_as_of_date_gets_no_duration(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1733270400")  # the Markdown report depends on the data alone
     text = _export(_story(updated=None), "markdown")
     assert "**24 February 2022 – ongoing**\n" in text
     assert " · 3 years 1 month 2 days · War\n" in text  # closed spans still have theirs
