@@ -13,9 +13,13 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from timeline.plugins._durations import span_duration
 
 import timeline
 from tests.ical_helpers import check_octets, parse_ical, parse_icalendar, parse_vobject
+from tests.strategies import dates, spans
 from timeline import Date, Era, Event, Timeline, human_duration
 from timeline.locales import SUPPORTED_LOCALES
 
@@ -222,6 +226,19 @@ def test_the_plural_forms_are_the_locales_own() -> None:
     assert human_duration(start, end, locale="ko") == "2년 3개월"
     assert human_duration(start, Date.parse("2005-06"), locale="ru") == "5 лет 5 месяцев"
     assert human_duration(start, Date.parse("2001-02"), locale="uk") == "1 рік 1 місяць"
+
+
+@given(spans(), dates(), st.sampled_from(SUPPORTED_LOCALES))
+def test_any_span_gets_words_or_nothing_never_an_error(span: tuple[Date, Date | None, bool], as_of: Date,
+                                                       locale: str) -> None:
+    """What the exporters call: every span the data format allows, BCE and far future included."""
+    start, end, ongoing = span
+    text = span_duration(start, end, ongoing, as_of, locale)
+    if end is None and not ongoing:
+        assert text is None
+    if text is not None:
+        assert text.strip() == text and text and "\n" not in text
+        assert not any(unit in text for unit in ("week", "second", "недел", "секунд", "주", "초"))
 
 
 # --- Markdown ---------------------------------------------------------------------------
