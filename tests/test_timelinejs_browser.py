@@ -277,6 +277,9 @@ def test_sample_in_a_locale_shows_localised_dates_on_the_slides(
     assert sorted(by_id) == sorted(event.id for event in tl.events)
     for event in tl.events:
         assert by_id[event.id]["date"] == human_span(event.start, event.end, ongoing=event.ongoing, locale=code)
+        if event.end is not None:  # the duration leads the slide's text, as TimelineJS shows it
+            lasted = timeline.human_duration(event.start, event.end, locale=code)
+            assert by_id[event.id]["text"].startswith(lasted), (event.id, by_id[event.id]["text"][:80])
     assert anchor in [slide["date"] for slide in slides[1:]]
     assert rendered.js("() => window.timeline.language.lang") == code
     # Fonts: <html lang> is the locale's, and slide text names a stack with Cyrillic and Hangul fonts.
