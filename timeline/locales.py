@@ -205,12 +205,12 @@ def message(context: str, key: str, locale: str = "en") -> str:
     code = resolve_locale(locale)
     if code == "en":
         return key
+    _cldr(code)  # reading a catalogue needs Babel too: say so in the same words
     return _message(context, key, code)
 
 
 @functools.lru_cache(maxsize=1024)
 def _message(context: str, key: str, code: str) -> str:
-    _cldr(code)  # reading a catalogue needs Babel too: say so in the same words
     from ._l10n import translations
 
     return translations(code).pgettext(context, key)

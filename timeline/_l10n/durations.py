@@ -66,8 +66,9 @@ def _counts(first: _Anchor, last: _Anchor) -> dict[str, int]:
     elif high > 9999:
         shift = -((high - 9999 + 399) // 400 * 400)
     if low + shift >= 1 and high + shift <= 9999:
-        start = pendulum.datetime(first[0] + shift, first[1], first[2], first[3], first[4], tz="UTC")
-        end = pendulum.datetime(last[0] + shift, last[1], last[2], last[3], last[4], tz="UTC")
+        # naive: the anchors are already UTC (or both local), and naive ones count the same, twice as fast
+        start = pendulum.naive(first[0] + shift, first[1], first[2], first[3], first[4])
+        end = pendulum.naive(last[0] + shift, last[1], last[2], last[3], last[4])
         interval = pendulum.interval(start, end)
         return {
             "year": interval.years,
