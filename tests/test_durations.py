@@ -411,3 +411,31 @@ def test_ical_until_export_note_in_the_locale() -> None:
     assert str(event["DESCRIPTION"]) == (
         f"24 февраля 2022{N}г. — настоящее время (показано до даты экспорта, 4 декабря 2024{N}г.)"
     )
+
+
+# --- the TimelineJS page's language and fonts (rendered in Chromium by test_timelinejs_browser.py) -----
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_the_page_names_its_language_and_fonts_for_cyrillic_and_hangul(locale: str) -> None:
+    from timeline.plugins.timelinejs import HTML_LANG
+
+    page = _export(timeline.sample(), "timelinejs-html", locale)
+    assert f'<html lang="{HTML_LANG[locale]}">' in page
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert style.count('"Noto Sans", "Noto Sans CJK') == 1  # headings, dates, navigator
+    assert style.count('"Noto Serif", "Noto Sans CJK') == 1  # running text (PT Serif in the default set)
+    first = {"ja": "JP", "zh": "SC"}.get(locale, "KR")  # the locale's own CJK fonts first; Korean otherwise
+    positions = {c: style.index(f'"Noto Sans CJK {c}"') for c in ("KR", "JP", "SC")}
+    assert positions[first] == min(positions.values())
+    none = _export(timeline.sample(), "timelinejs-html", locale, font="none").split("</style>", 1)[0]
+    assert '"Noto Serif"' not in none and none.count('"Noto Sans", "Noto Sans CJK') == 2  # no web fonts: all sans
+    other = _export(timeline.sample(), "timelinejs-html", locale, font="playfair").split("</style>", 1)[0]
+    assert "Noto" not in other  # another font set keeps its own lists
+
+
+def test_html_lang_is_a_bcp_47_tag_for_every_locale() -> None:
+    from timeline.plugins.timelinejs import HTML_LANG
+
+    assert set(HTML_LANG) == set(SUPPORTED_LOCALES)
+    assert HTML_LANG["zh"] == "zh-Hans"  # Simplified, as our zh is
