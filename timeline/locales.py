@@ -12,6 +12,7 @@ imported only when something is written with them.  See ``docs/locales.md``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -52,6 +53,10 @@ _HINTS = {
 }
 
 
+#: Tags already resolved: exporters ask for every date they write.
+_RESOLVED: dict[str, str] = {}
+
+
 def resolve_locale(tag: str) -> str:
     """The supported locale code for a BCP 47 or POSIX tag: ``ru_RU.UTF-8``, ``ru-RU`` and ``RU`` give ``ru``.
 
@@ -63,6 +68,16 @@ def resolve_locale(tag: str) -> str:
     """
     if not isinstance(tag, str):
         raise wrong_type("resolve_locale(tag)", "a locale tag (a str) such as 'ru' or 'ko-KR'", tag)
+    known = _RESOLVED.get(tag)
+    if known is not None:
+        return known
+    code = _resolve(tag)
+    if len(_RESOLVED) < 1024:  # tags come from options; a bounded table, whatever a caller passes
+        _RESOLVED[tag] = code
+    return code
+
+
+def _resolve(tag: str) -> str:
     text = tag.strip().split(".", 1)[0].split("@", 1)[0]  # POSIX: language_TERRITORY.codeset@modifier
     if text in ("C", "POSIX"):
         return "en"
@@ -209,7 +224,9 @@ def human_duration(
     A span shorter than its unit is "less than a year" (or month, day,
     minute).  With ``ongoing=True`` the end is the date the data was last
     checked (the timeline's ``updated``): "for 2 years 9 months 10 days, as
-    of 4 December 2024".
+    of 4 December 2024".  When an end is approximate or uncertain (``1950~``,
+    ``1953?``) the count is "about 3 years": it is still counted from the
+    dates as written, and "about" says it is no firmer than they are.
     """
     from .dates import Date, Precision
 
@@ -223,7 +240,9 @@ def human_duration(
     code = resolve_locale(locale)
     from ._l10n.durations import duration_words
 
-    words = duration_words(start, end_or_as_of, precision, code)
+    about = start.approximate or start.uncertain or (
+        not ongoing and (end_or_as_of.approximate or end_or_as_of.uncertain))
+    words = duration_words(start, end_or_as_of, precision, code, about)
     if not ongoing:
         return words
     template = message("duration", "for {duration}, as of {date}", code)
@@ -236,6 +255,11 @@ def message(context: str, key: str, locale: str = "en") -> str:
     if code == "en":
         return key
     _cldr(code)  # reading a catalogue needs Babel too: say so in the same words
+    return _message(context, key, code)
+
+
+@functools.lru_cache(maxsize=1024)
+def _message(context: str, key: str, code: str) -> str:
     from ._l10n import translations
 
     return translations(code).pgettext(context, key)
