@@ -395,6 +395,8 @@ class _Writer:
         self.texts = texts or (lambda item: translated(item, locale))
         #: the notes after a date ("year known", "approximate") in that language, one lookup per wording
         self.note: Callable[[str], str] = functools.cache(lambda key: message("calendar note", key, locale))
+        #: what follows an ongoing event's SUMMARY, " (ongoing)" in the locale (looked up on first use)
+        self._ongoing_suffix: bytes | None = None
         self.skip_coarse = options.get("coarse_dates", "span") == "skip"
         self.stretch = options.get("ongoing", "marker") == "until_export"
         self.refresh = int(options.get("refresh_hours", 24))
@@ -441,6 +443,13 @@ class _Writer:
             lines += [f"REFRESH-INTERVAL;VALUE=DURATION:PT{self.refresh}H", f"X-PUBLISHED-TTL:PT{self.refresh}H"]
         return b"".join(fold(line) for line in lines)
 
+    def ongoing_suffix(self) -> bytes:
+        """The words after an ongoing event's title, escaped: " (ongoing)", " (продолжается)", "（継続中）"."""
+        if self._ongoing_suffix is None:
+            template = message("calendar summary", "{title} (ongoing)", self.locale)
+            self._ongoing_suffix = _escaped(template.split("{title}", 1)[-1], False)
+        return self._ongoing_suffix
+
     def event(self, event: Event) -> bytes:
         """The VEVENT: text values escaped and folded as UTF-8, then the marks turned into backslashes."""
         start, end, ongoing = event.start, event.end, event.ongoing
@@ -456,7 +465,7 @@ class _Writer:
         description = f"DESCRIPTION{_language(shown.language, shown.description_translated)}:".encode("ascii")
         out = [
             head.encode("ascii"),
-            _folded(summary + b" (ongoing)" if ongoing else summary),
+            _folded(summary + self.ongoing_suffix() if ongoing else summary),
             _folded(description + _escaped(self._description(event, urls, shown.description))),
         ]
         for url in urls:
