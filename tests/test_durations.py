@@ -140,9 +140,9 @@ EXPECTED = {
         '2개월',
         '1일',
         '5일',
-        '2년 9개월 10일째 (2024년 12월 4일 기준)',
-        '2년 10개월째 (2024년 12월 4일 기준)',
-        '약 2년째 (2024년 12월 4일 기준)',
+        '2년 9개월 10일 경과 (2024년 12월 4일 기준)',
+        '2년 10개월 경과 (2024년 12월 4일 기준)',
+        '약 2년 경과 (2024년 12월 4일 기준)',
     ],
     "ru": [
         '3 года',
@@ -278,7 +278,7 @@ def test_markdown_facts_line_says_how_long_each_span_lasted() -> None:
 
 @pytest.mark.parametrize(("locale", "war", "now"), [
     ("ru", "3 года 1 месяц 2 дня", f"уже 2 года 9 месяцев 10 дней (на 4 декабря 2024{N}г.)"),
-    ("ko", "3년 1개월 2일", "2년 9개월 10일째 (2024년 12월 4일 기준)"),
+    ("ko", "3년 1개월 2일", "2년 9개월 10일 경과 (2024년 12월 4일 기준)"),
 ])
 def test_markdown_durations_in_the_locale(locale: str, war: str, now: str) -> None:
     text = _export(_story(), "markdown", locale)
