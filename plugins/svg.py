@@ -515,8 +515,12 @@ class SvgExporter:
 
 
 def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str = "en",
-         format_name: str = "svg", min_height: int = 0) -> str:
-    """The SVG document for ``tl``, at least ``min_height`` tall (``format_name`` is the exporter's, for warnings)."""
+         format_name: str = "svg", min_height: int = 0, notes: Mapping[str, int] | None = None) -> str:
+    """The SVG document for ``tl``, at least ``min_height`` tall (``format_name`` is the exporter's, for warnings).
+
+    ``notes`` maps event ids to note numbers: a labelled event's date line
+    then ends with its number, ``[3]`` (the PDF's numbered sources).
+    """
     width = float(options.get("width", 1600))
     theme = THEMES[options.get("theme", "light")]
     with_links = bool(options.get("links", True))
@@ -625,7 +629,10 @@ def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str =
             if item.event.id not in labelled_ids:
                 continue
             event = item.event
-            label = _label(event.title, human_span(event.start, event.end, ongoing=event.ongoing, locale=locale))
+            date_text = human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)
+            if notes and event.id in notes:
+                date_text = f"{date_text} [{notes[event.id]}]"
+            label = _label(event.title, date_text)
             x0 = x_of(item.start)
             x1 = max(x_of(item.stop), x0)
             if item.kind == "point":
