@@ -334,6 +334,7 @@ class _Fonts:
     def __init__(self, pdf: FPDF) -> None:
         self.pdf = pdf
         self.added: set[tuple[str, str]] = set()
+        self.widths: dict[tuple[str, bool], float] = {}
         self.use("noto", False, 10)
         self.latin = set(getattr(pdf.fonts["noto"], "cmap", {}))
 
@@ -360,11 +361,21 @@ class _Fonts:
         self.use("noto", False, 0.5)
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
-        total = 0.0
-        for family, run in self.runs(text):
-            self.use(family, bold, size)
-            total += self.pdf.get_string_width(run)
-        return total
+        """The advance of ``text``, in points: the embedded fonts' widths, as fpdf2 sets them."""
+        return sum(self.char_width(char, bold) for char in text) * size / 1000
+
+    def char_width(self, char: str, bold: bool) -> float:
+        """The advance of ``char`` in thousandths of an em."""
+        key = (char, bold)
+        found = self.widths.get(key)
+        if found is None:
+            family = self.family(char)
+            style = "B" if bold else ""
+            if (family, style) not in self.added:
+                self.use(family, bold, 10)
+            widths: Any = self.pdf.fonts[family + style].cw  # by code point, the font's default if missing
+            found = self.widths[key] = float(widths[ord(char)])
+        return found
 
     def draw(self, x: float, y: float, text: str, size: float, bold: bool = False, underline: bool = False) -> float:
         """Set ``text`` with its baseline at ``y``; the width it took."""
@@ -372,7 +383,7 @@ class _Fonts:
         for family, run in self.runs(text):
             self.use(family, bold, size, underline)
             self.pdf.text(x, y, run)
-            x += self.pdf.get_string_width(run)
+            x += self.width(run, size, bold)
         return x - start
 
 
@@ -600,29 +611,35 @@ def _note_lines(tl: Timeline, numbers: Mapping[str, int], by_id: Mapping[str, Ev
 def _wrap(fonts: _Fonts, text: str, limit: float, size: float, bold: bool = False) -> list[str]:
     """Words into lines at most ``limit`` points wide; a word longer than a line is cut by characters."""
     lines: list[str] = []
-    current = ""
+    current, used = "", 0.0
+    space = fonts.width(" ", size, bold)
     for word in text.split():
-        trial = f"{current} {word}" if current else word
-        if fonts.width(trial, size, bold) <= limit:
-            current = trial
+        advance = fonts.width(word, size, bold)
+        if current and used + space + advance <= limit:
+            current, used = f"{current} {word}", used + space + advance
+            continue
+        if not current and advance <= limit:
+            current, used = word, advance
             continue
         if current:
             lines.append(current)
         pieces = _wrap_chars(fonts, word, limit, size, bold)
         lines.extend(pieces[:-1])
-        current = pieces[-1]
+        current, used = pieces[-1], fonts.width(pieces[-1], size, bold)
     if current:
         lines.append(current)
     return lines or [""]
 
 
 def _wrap_chars(fonts: _Fonts, text: str, limit: float, size: float, bold: bool = False) -> list[str]:
-    lines, current = [], ""
+    lines, current, used = [], "", 0.0
     for char in text:
-        if current and fonts.width(current + char, size, bold) > limit:
+        advance = fonts.char_width(char, bold) * size / 1000
+        if current and used + advance > limit:
             lines.append(current)
-            current = ""
+            current, used = "", 0.0
         current += char
+        used += advance
     return [*lines, current] if current or not lines else lines
 
 
