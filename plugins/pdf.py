@@ -422,7 +422,7 @@ def _write(fpdf_class: type[FPDF], tl: Timeline, options: Mapping[str, Any], rep
     muted = next((line.colour for s in shapes for line in s.lines if line.size <= 11), theme_text)
     by_id = {event.id: event for event in tl.events}
 
-    notes = _note_lines(tl, numbers, by_id, fonts, content_w, locale, report)
+    notes = _note_lines(tl, numbers, by_id, fonts, content_w, locale, report, background)
     notes_room = page_h - 2 * MARGIN - FOOT
     note_pages = _paginate(notes, notes_room)
     total = len(slices) + len(note_pages)
@@ -579,8 +579,18 @@ class _NoteLine(NamedTuple):
     colour: str | None = None
 
 
+#: The colour of printed URLs on a light and on a dark page (each 4.5:1 or more against the page).
+LINK_COLOURS = ("#0b57a4", "#8ab4f8")
+
+
+def _dark(colour: str) -> bool:
+    red, green, blue = _rgb(colour)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue < 128
+
+
 def _note_lines(tl: Timeline, numbers: Mapping[str, int], by_id: Mapping[str, Event], fonts: _Fonts,
-                content_w: float, locale: str, report: Report) -> list[_NoteLine]:
+                content_w: float, locale: str, report: Report, background: str = "#ffffff") -> list[_NoteLine]:
+    link_colour = LINK_COLOURS[_dark(background)]
     if not numbers:
         return []
     lines = [_NoteLine(message("label", "Sources", locale), 16, True, 0, 0)]
@@ -604,7 +614,7 @@ def _note_lines(tl: Timeline, numbers: Mapping[str, int], by_id: Mapping[str, Ev
             if target is not None:
                 for index, text in enumerate(_wrap_chars(fonts, target, content_w - indent, 9)):
                     lines.append(_NoteLine(text, 9, False, indent, 3 if index == 0 and not words else 0,
-                                           url=target, colour="#0b57a4"))
+                                           url=target, colour=link_colour))
     return lines
 
 
@@ -644,17 +654,20 @@ def _wrap_chars(fonts: _Fonts, text: str, limit: float, size: float, bold: bool 
 
 
 def _paginate(lines: Sequence[_NoteLine], room: float) -> list[list[_NoteLine]]:
+    """Lines into pages ``room`` points tall; a heading line stays with the line after it."""
     pages: list[list[_NoteLine]] = []
     used = room + 1
-    for line in lines:
-        need = (line.before if used else 0) + (_ASCENT + _DESCENT) * line.size
+    for index, line in enumerate(lines):
+        need = line.before + (_ASCENT + _DESCENT) * line.size
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if line.bold and following is not None:
+            need += following.before + (_ASCENT + _DESCENT) * following.size
         if used + need > room:
             pages.append([])
             used = 0.0
             line = line._replace(before=0)
-            need = (_ASCENT + _DESCENT) * line.size
         pages[-1].append(line)
-        used += need
+        used += line.before + (_ASCENT + _DESCENT) * line.size
     return pages
 
 

@@ -307,3 +307,16 @@ class TestPdfExporter(ExporterConformance):
     def get_exporter(self):  # type: ignore[no-untyped-def]
         _needs_renderer()
         return super().get_exporter()
+
+
+def test_a_note_heading_is_never_left_at_the_foot_of_a_page():
+    _needs_renderer()
+    head = pdf_plugin._NoteLine("[1] Event", 10, True, 0, 10)
+    source = pdf_plugin._NoteLine("A source", 9, False, 24, 3)
+    line_h = (pdf_plugin._ASCENT + pdf_plugin._DESCENT)
+    # a heading and its source, then room for the next heading but not its source
+    room = line_h * 10 + 3 + line_h * 9 + 10 + line_h * 10 + 1
+    pages = pdf_plugin._paginate([head, source, head, source, source], room)
+    assert [[line.text for line in page] for page in pages] == [
+        ["[1] Event", "A source"], ["[1] Event", "A source", "A source"]]
+    assert all(not page[-1].bold for page in pages)
