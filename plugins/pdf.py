@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 import gc
 import re
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
@@ -329,17 +330,42 @@ def cut_points(shapes: Sequence[_Shape], height: float, room: float, axis: tuple
 
 
 class _Fonts:
-    """Which embedded font draws each character: Noto Sans where it has the glyph, else Noto Sans CJK."""
+    """Which embedded font draws each character: Noto Sans where it has the glyph, else Noto Sans CJK KR.
+
+    A character neither has (emoji, Arabic, Hebrew, Thai, ...) is left
+    blank, keeping its room, and listed in :attr:`missing`.
+    """
 
     def __init__(self, pdf: FPDF) -> None:
         self.pdf = pdf
         self.added: set[tuple[str, str]] = set()
         self.widths: dict[tuple[str, bool], float] = {}
-        self.use("noto", False, 10)
-        self.latin = set(getattr(pdf.fonts["noto"], "cmap", {}))
+        self.families: dict[str, str] = {}
+        self.missing: set[str] = set()
+        self.latin = set(self._font("noto", "").cmap)
+        self.cjk: set[int] | None = None
+
+    def _font(self, family: str, style: str) -> Any:
+        """fpdf2's font object for ``family`` and ``style``, registered on first use (not yet on a page)."""
+        if (family, style) not in self.added:
+            self.pdf.add_font(family, style, FONT_FILES[(family, style)],
+                              collection_font_number=CJK_FACE if family == "notocjk" else 0)
+            self.added.add((family, style))
+        return self.pdf.fonts[family + style]
 
     def family(self, char: str) -> str:
-        return "noto" if ord(char) in self.latin or char.isspace() else "notocjk"
+        """``noto``, ``notocjk``, or ``""`` when neither font has ``char``."""
+        found = self.families.get(char)
+        if found is None:
+            code = ord(char)
+            if code in self.latin or char.isspace():
+                found = "noto"
+            else:
+                if self.cjk is None:
+                    self.cjk = set(self._font("notocjk", "").cmap)
+                found = "notocjk" if code in self.cjk else ""
+            self.families[char] = found
+        return found
 
     def runs(self, text: str) -> Iterator[tuple[str, str]]:
         start = 0
@@ -350,10 +376,7 @@ class _Fonts:
 
     def use(self, family: str, bold: bool, size: float, underline: bool = False) -> None:
         style = "B" if bold else ""
-        if (family, style) not in self.added:
-            self.pdf.add_font(family, style, FONT_FILES[(family, style)],
-                              collection_font_number=CJK_FACE if family == "notocjk" else 0)
-            self.added.add((family, style))
+        self._font(family, style)
         self.pdf.set_font(family, style + ("U" if underline else ""), size)
 
     def reset(self) -> None:
@@ -365,15 +388,11 @@ class _Fonts:
         return sum(self.char_width(char, bold) for char in text) * size / 1000
 
     def char_width(self, char: str, bold: bool) -> float:
-        """The advance of ``char`` in thousandths of an em."""
+        """The advance of ``char`` in thousandths of an em (a missing one: Noto Sans's default)."""
         key = (char, bold)
         found = self.widths.get(key)
         if found is None:
-            family = self.family(char)
-            style = "B" if bold else ""
-            if (family, style) not in self.added:
-                self.use(family, bold, 10)
-            widths: Any = self.pdf.fonts[family + style].cw  # by code point, the font's default if missing
+            widths = self._font(self.family(char) or "noto", "B" if bold else "").cw  # the default if missing
             found = self.widths[key] = float(widths[ord(char)])
         return found
 
@@ -381,8 +400,11 @@ class _Fonts:
         """Set ``text`` with its baseline at ``y``; the width it took."""
         start = x
         for family, run in self.runs(text):
-            self.use(family, bold, size, underline)
-            self.pdf.text(x, y, run)
+            if family:
+                self.use(family, bold, size, underline)
+                self.pdf.text(x, y, run)
+            else:
+                self.missing.update(run)
             x += self.width(run, size, bold)
         return x - start
 
@@ -458,6 +480,11 @@ def _write(fpdf_class: type[FPDF], tl: Timeline, options: Mapping[str, Any], rep
                 pdf.link(x, y, advance, (_ASCENT + _DESCENT) * line.size, _link_target(line.url))
             y += (_ASCENT + _DESCENT) * line.size
         _foot(pdf, fonts, offset, total, page_w, page_h, muted)
+    if fonts.missing:
+        shown = ", ".join(sorted(fonts.missing)[:10]) + (", ..." if len(fonts.missing) > 10 else "")
+        warnings.warn(f"pdf: no embedded font has {len(fonts.missing)} of the characters used ({shown}): left "
+                      "blank (Noto Sans and Noto Sans CJK cover Latin, Greek, Cyrillic, Hangul, kana and Han)",
+                      timeline.PluginWarning, stacklevel=4)
     data = pdf.output()
     return bytes(data)
 

@@ -320,3 +320,13 @@ def test_a_note_heading_is_never_left_at_the_foot_of_a_page():
     assert [[line.text for line in page] for page in pages] == [
         ["[1] Event", "A source"], ["[1] Event", "A source", "A source"]]
     assert all(not page[-1].bold for page in pages)
+
+
+def test_characters_no_embedded_font_has_are_left_blank_with_a_warning(caplog):
+    tl = Timeline(id="t", title="Odd", events=[
+        Event(id="a", title="Launch 🚀 of שלום and Привет 평양", start=Date(2024, 1, 1))])
+    with pytest.warns(timeline.PluginWarning, match=r"no embedded font has 5 of the characters used \(ו, ל, ם, ש, 🚀\)"):
+        data, _ = _export(tl)
+    assert not caplog.records, "fpdf2's own log line is not shown"
+    text = _pdftotext(data)
+    assert "Launch" in text and "Привет 평양" in text
