@@ -452,7 +452,8 @@ def _write(fpdf_class: type[FPDF], tl: Timeline, options: Mapping[str, Any], rep
     for page, (top, bottom, repeat_axis) in enumerate(slices, start=1):
         _page(pdf, page_w, page_h, background)
         painter = _Painter(pdf, fonts, MARGIN, MARGIN - top * scale, scale, bool(options.get("links", True)))
-        with pdf.rect_clip(MARGIN, MARGIN, content_w, (bottom - top) * scale + 0.5):
+        # local_context: fpdf2 forgets the colours and widths set inside the clip when its graphics state ends
+        with pdf.local_context(), pdf.rect_clip(MARGIN, MARGIN, content_w, (bottom - top) * scale + 0.5):
             for shape in shapes:
                 if shape.lines:
                     if top <= shape.lines[0].y < bottom:  # each text on one page only
