@@ -244,7 +244,7 @@ def test_the_builtins_declare_exactly_the_formats_they_provide():
 
     declared = _declarations(ep for ep in find_entry_points(FORMATS_GROUP) if ep.dist_name == "timeline-events")
     builtins = [ep for ep in find_entry_points("timeline") if ep.dist_name == "timeline-events"]
-    assert len(builtins) == 10
+    assert len(builtins) == 11
     for ep in builtins:
         module = ep.load()
         table = declared[("timeline-events", ep.value)]
