@@ -274,7 +274,7 @@ def test_an_unknown_name_imports_everything_for_its_did_you_mean():
     registry = Registry(environ={"TIMELINE_PLUGINS": ""})
     with pytest.raises(UnknownFormatError, match="did you mean 'markdown'"):
         registry.exporter("markdwon")
-    assert len(_imported(registry)) == 10
+    assert len(_imported(registry)) == 11
     with pytest.raises(UnknownFormatError, match="cannot tell the input format"):
         Registry(environ={"TIMELINE_PLUGINS": ""}).reader_for_path("notes.xyz")
 
