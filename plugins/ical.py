@@ -393,6 +393,10 @@ class _Writer:
         self.locale = locale
         #: titles and descriptions in the locale: the data's translation where it has one
         self.texts = texts or (lambda item: translated(item, locale))
+        #: the notes after a date ("year known", "approximate") in that language, one lookup per wording
+        self.note: Callable[[str], str] = functools.cache(lambda key: message("calendar note", key, locale))
+        #: what follows an ongoing event's SUMMARY, " (ongoing)" in the locale (looked up on first use)
+        self._ongoing_suffix: bytes | None = None
         self.skip_coarse = options.get("coarse_dates", "span") == "skip"
         self.stretch = options.get("ongoing", "marker") == "until_export"
         self.refresh = int(options.get("refresh_hours", 24))
@@ -439,6 +443,13 @@ class _Writer:
             lines += [f"REFRESH-INTERVAL;VALUE=DURATION:PT{self.refresh}H", f"X-PUBLISHED-TTL:PT{self.refresh}H"]
         return b"".join(fold(line) for line in lines)
 
+    def ongoing_suffix(self) -> bytes:
+        """The words after an ongoing event's title, escaped: " (ongoing)", " (продолжается)", "（継続中）"."""
+        if self._ongoing_suffix is None:
+            template = message("calendar summary", "{title} (ongoing)", self.locale)
+            self._ongoing_suffix = _escaped(template.split("{title}", 1)[-1], False)
+        return self._ongoing_suffix
+
     def event(self, event: Event) -> bytes:
         """The VEVENT: text values escaped and folded as UTF-8, then the marks turned into backslashes."""
         start, end, ongoing = event.start, event.end, event.ongoing
@@ -454,7 +465,7 @@ class _Writer:
         description = f"DESCRIPTION{_language(shown.language, shown.description_translated)}:".encode("ascii")
         out = [
             head.encode("ascii"),
-            _folded(summary + b" (ongoing)" if ongoing else summary),
+            _folded(summary + self.ongoing_suffix() if ongoing else summary),
             _folded(description + _escaped(self._description(event, urls, shown.description))),
         ]
         for url in urls:
@@ -556,38 +567,40 @@ class _Writer:
     def _when(self, event: Event) -> str:
         start, end, ongoing = event.start, event.end, event.ongoing
         text = human_span(start, end, ongoing=ongoing, locale=self.locale)
+        note = self.note
         notes: list[str] = []
         first = start.precision
         if end is None:
             if first < Precision.DAY:
-                notes.append(f"{_PRECISION_WORDS[first]} known")
+                notes.append(note(f"{_PRECISION_WORDS[first]} known"))
             approximate, uncertain = start.approximate, start.uncertain
         else:
             last = end.precision
             if first < Precision.DAY or last < Precision.DAY:
                 if first == last:
-                    notes.append(f"{_PRECISION_WORDS[first]} known")
+                    notes.append(note(f"{_PRECISION_WORDS[first]} known"))
                 else:  # say which end is coarse
-                    notes += [f"{side} {_PRECISION_WORDS[precision]} known"
+                    notes += [note(f"{side} {_PRECISION_WORDS[precision]} known")
                               for side, precision in (("start", first), ("end", last)) if precision < Precision.DAY]
             approximate = start.approximate or end.approximate
             uncertain = start.uncertain or end.uncertain
         if approximate:
-            notes.append("approximate")
+            notes.append(note("approximate"))
         if uncertain:
-            notes.append("uncertain")
+            notes.append(note("uncertain"))
         zone = event.timezone or start.zone
         if zone and start.has_time:
-            notes.append(f"local time in {zone}")
+            notes.append(note("local time in {zone}").format(zone=zone))
         if ongoing:
             if self.stretch and self.today is not None and self.today >= start.first_day():
-                notes.append(f"shown until the export date, {human_date(Date(*self.today), locale=self.locale)}")
+                notes.append(note("shown until the export date, {date}").format(
+                    date=human_date(Date(*self.today), locale=self.locale)))
             elif self.as_of:
                 text += self.as_of
             else:
                 self.undated.append(event.id)
         if notes:
-            text += f" ({', '.join(notes)})"
+            text = note("{when} ({notes})").format(when=text, notes=note(", ").join(notes))
         return text
 
     def _description(self, event: Event, urls: list[str | None] | None = None, description: str | None = None) -> str:

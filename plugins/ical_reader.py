@@ -62,6 +62,9 @@ _HEADER_PROPERTIES: dict[str, tuple[str, ...]] = {
 _APPLE_GEO = re.compile(r"^geo:(-?[0-9]+(?:\.[0-9]+)?),(-?[0-9]+(?:\.[0-9]+)?)", re.I)
 _UNESCAPE = re.compile(r"\\(.)", re.S)
 
+#: The words our exporter puts after an ongoing event's SUMMARY, in any locale: the last bracketed group.
+_ONGOING_SUFFIX = re.compile(r"\s*[(\uff08][^()\uff08\uff09]*[)\uff09]\s*\Z")
+
 
 def _text(value: Any) -> str:
     """A TEXT property's value: ``icalendar`` unescapes the ones it knows (vText), not the others."""
@@ -530,8 +533,10 @@ class _Reading:
         event["start"] = start_text
         if ongoing:
             event["end"] = ".."
-            if summary.endswith(" (ongoing)"):
-                event["title"] = summary[: -len(" (ongoing)")]
+            # our exporter wrote the title, then " (ongoing)" in its locale ("（継続中）" in Japanese)
+            bare = _ONGOING_SUFFIX.sub("", summary)
+            if bare.strip():
+                event["title"] = bare
         elif end_text is not None:
             event["end"] = end_text
         if ours:

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import timeline
 from timeline import (
+    Date,
     Era,
     Event,
     ExportContext,
@@ -36,6 +37,8 @@ from timeline import (
     safe_url,
     translated,
 )
+
+from ._durations import span_duration
 
 #: An event's, era's or timeline's title and description in the export's locale.
 Texts = Callable[[Any], TranslatedText]
@@ -119,6 +122,7 @@ class MarkdownExporter:
         ),
         Option("toc", "List the events with their dates at the top", type="bool", default=False),
         Option("sources", "Include each event's sources", type="bool", default=True),
+        Option("durations", "Say how long each span lasted, e.g. \"3 years 1 month\"", type="bool", default=True),
     )
 
     def write(
@@ -148,19 +152,23 @@ class MarkdownExporter:
                 date = human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)
                 block(f"- {escape_markdown(date)}: {escape_markdown(titles[event.id])}\n")
             block("\n")
+        #: the date ongoing spans are counted up to: the data's own (None: they get no duration)
+        as_of: Date | None = timeline.updated
+        durations = bool(options.get("durations", True))
         if timeline.eras:
             block(f"{h2} {message('heading', 'Eras', locale)}\n\n")
             for era in timeline.eras:
-                block(self._era(era, texts(era), h3, level + 3, locale))
+                block(self._era(era, texts(era), h3, level + 3, locale, durations, as_of))
         if timeline.events:
             block(f"{h2} {message('heading', 'Events', locale)}\n\n")
             relations = timeline.relations()
             toc = bool(options.get("toc", False))
             links = self._links(timeline, texts, level, toc, locale) if relations else {}
+            with_sources = bool(options.get("sources", True))
             for event in iter_events(timeline):
                 related = relations.get(event.id, ())
-                block(self._event(event, texts(event), h3, level + 3, related, links,
-                                  bool(options.get("sources", True)), locale))
+                block(self._event(event, texts(event), h3, level + 3, related, links, with_sources, locale,
+                                  durations, as_of))
                 if report is not None:
                     report.wrote(event)
                     location = event.location
@@ -187,9 +195,15 @@ class MarkdownExporter:
         return " ".join(parts)
 
     @staticmethod
-    def _era(era: Era, shown: TranslatedText, heading: str, inner_level: int, locale: str) -> str:
-        span = human_span(era.start, era.end, ongoing=era.ongoing, locale=locale)
-        text = f"{heading} {escape_markdown(shown.title)}\n\n*{escape_markdown(span)}*\n\n"
+    def _era(
+        era: Era, shown: TranslatedText, heading: str, inner_level: int, locale: str, durations: bool,
+        as_of: Date | None,
+    ) -> str:
+        span = escape_markdown(human_span(era.start, era.end, ongoing=era.ongoing, locale=locale))
+        duration = span_duration(era.start, era.end, era.ongoing, as_of, locale) if durations else None
+        if duration is not None:
+            span += f" · {escape_markdown(duration)}"
+        text = f"{heading} {escape_markdown(shown.title)}\n\n*{span}*\n\n"
         if shown.description:
             text += markdown_to_markdown(shown.description, heading_level=min(inner_level, 6)) + "\n"
         return text
@@ -230,10 +244,15 @@ class MarkdownExporter:
         links: Mapping[str, tuple[str, str]],
         with_sources: bool,
         locale: str,
+        durations: bool = True,
+        as_of: Date | None = None,
     ) -> str:
         lines = [f"{heading} {escape_markdown(shown.title)}\n\n"]
         span = human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)
         facts = [f"**{escape_markdown(span)}**"]
+        duration = span_duration(event.start, event.end, event.ongoing, as_of, locale) if durations else None
+        if duration is not None:
+            facts.append(escape_markdown(duration))
         if event.location is not None:
             place = event.location.name or ""
             if event.location.has_coordinates:

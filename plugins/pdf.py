@@ -41,6 +41,7 @@ from timeline import (
     human_span,
     message,
     safe_url,
+    translated,
 )
 
 from .svg import SvgExporter, _chosen_lanes, _lane_names, draw
@@ -432,7 +433,7 @@ def _write(fpdf_class: type[FPDF], tl: Timeline, options: Mapping[str, Any], rep
     pdf = fpdf_class(orientation="L", unit="pt", format=(page_h, page_w))
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_title(tl.title)
+    pdf.set_title(translated(tl, locale).title)
     pdf.set_lang(locale.replace("_", "-"))
     pdf.set_creator("timeline")
     stamp = data_timestamp(tl)
@@ -625,7 +626,8 @@ def _note_lines(tl: Timeline, numbers: Mapping[str, int], by_id: Mapping[str, Ev
     indent = 24.0
     for event_id, number in numbers.items():
         event = by_id[event_id]
-        head = f"[{number}] {event.title} — {human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)}"
+        title = translated(event, locale).title  # as in the picture, which counts the originals in the report
+        head = f"[{number}] {title} — {human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)}"
         for index, text in enumerate(_wrap(fonts, head, content_w, 10, True)):
             lines.append(_NoteLine(text, 10, True, 0 if index == 0 else indent, 10 if index == 0 else 0))
         for source in event.sources:

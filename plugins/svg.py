@@ -34,11 +34,13 @@ from timeline import (
     Precision,
     Report,
     Timeline,
+    TranslatedText,
     human_date,
     human_span,
     message,
     plural_message,
     safe_url,
+    translated,
 )
 from timeline import as_of as timeline_as_of
 
@@ -514,13 +516,32 @@ class SvgExporter:
         stream.write(text.encode("utf-8"))
 
 
+def _title_counter(report: Report, locale: str) -> Callable[[Any], TranslatedText]:
+    """Look titles up in ``locale`` and tell ``report`` which are shown in the original."""
+
+    def texts(item: Any) -> TranslatedText:
+        shown = translated(item, locale)
+        if locale != "en":
+            report.translation(item, "title", shown.title_translated)
+        return shown
+
+    return texts
+
+
 def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str = "en",
-         format_name: str = "svg", min_height: int = 0, notes: Mapping[str, int] | None = None) -> str:
+         format_name: str = "svg", min_height: int = 0,
+         texts: Callable[[Any], TranslatedText] | None = None, notes: Mapping[str, int] | None = None) -> str:
     """The SVG document for ``tl``, at least ``min_height`` tall (``format_name`` is the exporter's, for warnings).
 
-    ``notes`` maps event ids to note numbers: a labelled event's date line
-    then ends with its number, ``[3]`` (the PDF's numbered sources).
+    ``texts`` gives the title to show of the timeline, an era or an event;
+    by default the data's translation into ``locale`` where it has one, each
+    title shown in the original counted in ``report`` (descriptions are not
+    drawn, so they are not looked up).  ``notes`` maps event ids to note
+    numbers: a labelled event's date line then ends with its number, ``[3]``
+    (the PDF's numbered sources).
     """
+    if texts is None:
+        texts = _title_counter(report, locale)
     width = float(options.get("width", 1600))
     theme = THEMES[options.get("theme", "light")]
     with_links = bool(options.get("links", True))
@@ -560,7 +581,8 @@ def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str =
     body = _Svg()
     y = _MARGIN
     # title and date range
-    title_lines = _wrap(tl.title, width - 2 * _MARGIN, _TITLE_SIZE, bold=True)
+    shown_title = texts(tl).title
+    title_lines = _wrap(shown_title, width - 2 * _MARGIN, _TITLE_SIZE, bold=True)
     for line in title_lines:
         y += _ASCENT * _TITLE_SIZE
         body.text(left, y, line, "title")
@@ -572,7 +594,7 @@ def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str =
         y += _DESCENT * _SUB_SIZE
     y += 14
     if not spans and not era_marks:
-        return _document(tl, width, max(y + _MARGIN, min_height), theme, body, summary, locale)
+        return _document(shown_title, width, max(y + _MARGIN, min_height), theme, body, summary, locale)
 
     axis = _axis(spans or [(m, m) for m in era_marks], era_marks, left + 4, right - 4,
                  bool(options.get("axis_breaks", True)))
@@ -585,7 +607,7 @@ def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str =
     era_rows = []
     for index, (era, a, b) in enumerate(era_spans):
         xa, xb = x_of(a), x_of(b)
-        lines = _wrap(era.title, max(_LABEL_WIDTH, xb - xa - 8), _ERA_SIZE, bold=True)
+        lines = _wrap(texts(era).title, max(_LABEL_WIDTH, xb - xa - 8), _ERA_SIZE, bold=True)
         w = max(_width(line, _ERA_SIZE, bold=True) for line in lines)
         h = len(lines) * (_ASCENT + _DESCENT) * _ERA_SIZE
         lx = min(max(xa + 4, left), right - w)
@@ -632,7 +654,7 @@ def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str =
             date_text = human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)
             if notes and event.id in notes:
                 date_text = f"{date_text} [{notes[event.id]}]"
-            label = _label(event.title, date_text)
+            label = _label(texts(event).title, date_text)
             x0 = x_of(item.start)
             x1 = max(x_of(item.stop), x0)
             if item.kind == "point":
@@ -730,7 +752,7 @@ def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str =
     y = _legend(svg, used, left, right, y, as_of, locale)
     body.parts.extend(svg.parts)
     del lanes_bottom, unlabelled_count
-    return _document(tl, width, max(y + _MARGIN, min_height), theme, body, summary, locale)
+    return _document(shown_title, width, max(y + _MARGIN, min_height), theme, body, summary, locale)
 
 
 def _count(number: int, locale: str) -> str:
@@ -922,7 +944,7 @@ def _swatch(key: str, x: float, mid: float, colour: str) -> str:
             f'<rect x="{_n(x + 14)}" y="{_n(top)}" width="7" height="10" fill="{colour}"/>')
 
 
-def _document(tl: Timeline, width: float, height: float, theme: Mapping[str, str], body: _Svg, summary: str,
+def _document(title: str, width: float, height: float, theme: Mapping[str, str], body: _Svg, summary: str,
               locale: str) -> str:
     height = math.ceil(height)
     style = (
@@ -949,7 +971,7 @@ def _document(tl: Timeline, width: float, height: float, theme: Mapping[str, str
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{height}" '
         f'viewBox="0 0 {_n(width)} {height}" role="img" aria-labelledby="svg-title svg-desc" lang="{lang}" '
         f'font-family="{FONT_STACK}">\n'
-        f'<title id="svg-title">{xml_text(tl.title)}</title>\n'
+        f'<title id="svg-title">{xml_text(title)}</title>\n'
         f'<desc id="svg-desc">{xml_text(summary)}</desc>\n'
         f"<style>{style}</style>\n"
         f'<rect width="100%" height="100%" class="bg"/>\n'

@@ -53,6 +53,7 @@ from timeline import (
     as_of as timeline_as_of,
 )
 
+from ._durations import span_duration
 from ._ongoing import warn_undated
 from .json_format import escape_controls, indented_json
 
@@ -105,6 +106,75 @@ FONTS = (
     "medula-lato", "oldstandard", "opensans-gentiumbook", "playfair", "playfair-faunaone", "pt",
     "roboto-megrim", "rufina-sintony", "ubuntu", "unicaone-vollkorn",
 )
+
+#: The page's ``<html lang>`` for each locale (BCP 47): browsers choose fonts and
+#: line breaking by it, and Han characters differ between Chinese and Japanese fonts.
+HTML_LANG = {
+    "de": "de", "en": "en", "fr": "fr", "ja": "ja", "ko": "ko", "ru": "ru", "uk": "uk", "zh": "zh-Hans",
+}
+
+#: Fonts with Hangul, kana and Han characters, by the script they are drawn for
+#: (a font's Han glyphs follow its country's forms): Noto CJK (Linux, Android;
+#: Debian's fonts-noto-cjk), then macOS/iOS and Windows system fonts.
+_CJK_FONTS = {
+    "ko": ('"Noto Sans CJK KR"', '"Noto Sans KR"', '"Apple SD Gothic Neo"', '"Malgun Gothic"'),
+    "ja": ('"Noto Sans CJK JP"', '"Noto Sans JP"', '"Hiragino Sans"', '"Yu Gothic"', "Meiryo"),
+    "zh": ('"Noto Sans CJK SC"', '"Noto Sans SC"', '"PingFang SC"', '"Microsoft YaHei"'),
+}
+#: Latin, Cyrillic and Greek: TimelineJS's own sans-serif list, then Noto Sans, which has all three.
+_LATIN_SANS = ('"Helvetica Neue"', "Helvetica", "Arial", '"Noto Sans"')
+_LATIN_SERIF = ("Georgia", '"Times New Roman"', '"Noto Serif"')
+#: What each font set draws text and headings with (font.default.css); None: only timeline.css's lists.
+_FONT_SET_FAMILIES = {"default": (("'PT Serif'",), ("'PT Sans Narrow'", "'PT Sans'")), "none": ((), ())}
+#: TimelineJS's selectors for running text (serif in the default set) and for everything else.
+_TEXT_SELECTORS = ("p", "ul", "ol", "blockquote", "blockquote p", ".tl-caption", ".tl-credit", ".tl-media h4")
+_OTHER_SELECTORS = (
+    "", "h1", "h2", "h3", "h4", "h5", "h6", ".tl-headline-date", ".tl-text-date", ".vcard", ".tl-note",
+    ".tl-message", ".tl-timegroup-message", ".tl-slidenav-next", ".tl-slidenav-previous", ".tl-timenav-slider",
+    ".tl-timeaxis", ".tl-menubar",
+)
+
+
+def font_stacks(font: str, locale: str) -> tuple[str, str] | None:
+    """The CSS font-family lists for running text and for the rest, or None for a font set we leave alone.
+
+    TimelineJS's default font set (PT Serif, PT Sans) and its built-in
+    lists have Latin and Cyrillic but no Hangul, kana or Han: the lists go
+    on with Noto Sans and the CJK fonts of Linux, macOS and Windows, the
+    locale's own first, so a Korean page draws Hangul with a Korean font
+    wherever one is installed.  Other font sets keep their own lists.
+    """
+    if font not in _FONT_SET_FAMILIES:
+        return None
+    text_set, other_set = _FONT_SET_FAMILIES[font]
+    first = locale if locale in _CJK_FONTS else "ko"
+    cjk = list(dict.fromkeys(name for code in (first, *_CJK_FONTS) for name in _CJK_FONTS[code]))
+    if font == "none":
+        text = ", ".join([*_LATIN_SANS, *cjk, "sans-serif"])
+    else:
+        text = ", ".join([*text_set, *_LATIN_SERIF, *cjk, "serif"])
+    other = ", ".join([*other_set, *_LATIN_SANS, *cjk, "sans-serif"])
+    return text, other
+
+
+def _font_css(font: str, locale: str) -> str:
+    """The page's rules naming :func:`font_stacks`.
+
+    The container is TimelineJS's ``.tl-timeline``; its id outranks
+    TimelineJS's own rules (``!important`` included), which its font set's
+    stylesheet, loaded later, would otherwise win by order.
+    """
+    stacks = font_stacks(font, locale)
+    if stacks is None:
+        return ""
+    text, other = stacks
+    scope = f"#{CONTAINER_ID}"
+
+    def rule(selectors: tuple[str, ...], families: str) -> str:
+        names = ",\n".join(f"{scope} {sel}".rstrip() for sel in selectors)
+        return f"{names} {{ font-family: {families} !important; }}\n"
+
+    return rule(_OTHER_SELECTORS, other) + rule(_TEXT_SELECTORS, text)
 
 
 # --- text ------------------------------------------------------------------------
@@ -402,7 +472,7 @@ def _body(
     return text
 
 
-def _media(event: Event) -> tuple[dict[str, str] | None, str]:
+def _media(event: Event, locale: str = "en") -> tuple[dict[str, str] | None, str]:
     """The slide's media object, or (None, a line of text) when TimelineJS may not have the URL.
 
     The line links to the URL when it is http(s) (a lookalike of a service,
@@ -417,7 +487,7 @@ def _media(event: Event) -> tuple[dict[str, str] | None, str]:
         if url is not None:
             label = f'<a href="{html.escape(url, quote=True)}">{label}</a>'
         credit = f" ({_html_text(media.credit)})" if media.credit else ""
-        return None, f"<p>Media: {label}{credit}</p>"
+        return None, f"<p>{_html_text(message('label', 'Media', locale))}: {label}{credit}</p>"
     out = {"url": url}
     if media.caption:
         out["caption"] = _html_text(media.caption)
@@ -448,13 +518,16 @@ def event_slide(
     relations: Sequence[Relation] = (),
     titles: Mapping[str, str] | None = None,
     shown: TranslatedText | None = None,
+    durations: bool = True,
 ) -> dict[str, Any]:
     """One event as a TimelineJS slide object; ``locale`` is the language of its dates and labels.
 
     ``relations`` (from :meth:`Timeline.relations_of`) become links to the
     slides of the events they name, whose titles (as shown) ``titles`` gives
     by id.  ``shown`` is the title and description to write (a
-    translation), by default the event's own.
+    translation), by default the event's own.  With ``durations``, a span's
+    text starts with how long it lasted ("3 years 1 month 2 days"; ongoing:
+    "for ..., as of" ``updated``).
     """
     if shown is None:
         shown = translated(event, locale)
@@ -463,12 +536,13 @@ def event_slide(
     if end is not None:
         slide["end_date"] = end
     slide["display_date"] = _stripped_text(human_span(event.start, event.end, ongoing=event.ongoing, locale=locale))
-    media, media_text = _media(event)
-    slide["text"] = {
-        "headline": _html_text(shown.title),
-        "text": _body(shown.description, event.sources, media_text, locale,
-                      relation_links(relations, titles, locale) if relations and titles else ""),
-    }
+    media, media_text = _media(event, locale)
+    text = _body(shown.description, event.sources, media_text, locale,
+                 relation_links(relations, titles, locale) if relations and titles else "")
+    duration = span_duration(event.start, event.end, event.ongoing, updated, locale) if durations else None
+    if duration is not None:
+        text = f"<p><em>{_html_text(duration)}</em></p>{text}"
+    slide["text"] = {"headline": _html_text(shown.title), "text": text}
     if media is not None:
         slide["media"] = media
     if event.group and event.group.strip():
@@ -542,6 +616,7 @@ def _write_data(
     report: Report | None = None,
     locale: str = "en",
     texts: Texts | None = None,
+    durations: bool = True,
 ) -> None:
     """Write the whole TimelineJS configuration object (keys in a fixed order) as JSON, one slide at a time.
 
@@ -562,7 +637,7 @@ def _write_data(
     relations = timeline.relations()
     titles = {event.id: texts(event).title for event in timeline.events} if relations else None
     for event in iter_events(timeline):
-        slide = event_slide(event, updated, locale, relations.get(event.id, ()), titles, texts(event))
+        slide = event_slide(event, updated, locale, relations.get(event.id, ()), titles, texts(event), durations)
         write(("" if first else ",") + nl + pad * 2 + dump(slide, 2))
         first = False
         if report is not None:
@@ -611,6 +686,9 @@ def _json_dumper(indent: int) -> Callable[[Any, int], str]:
     return dump
 
 
+_DURATIONS_HELP = "Start each span's slide text with how long it lasted, e.g. \"3 years 1 month\""
+
+
 class TimelineJsExporter:
     name = "timelinejs"
     extensions = (".timeline.json",)
@@ -619,6 +697,7 @@ class TimelineJsExporter:
     options = (
         Option("indent", "Spaces per indentation level; 0 writes it all on one line", type="int", default=2,
                minimum=0, maximum=8),
+        Option("durations", _DURATIONS_HELP, type="bool", default=True),
     )
 
     def write(
@@ -631,7 +710,7 @@ class TimelineJsExporter:
 
         _write_data(timeline, write, _json_dumper(indent), " " * indent,
                     context.report if context is not None else None, context.locale if context is not None else "en",
-                    _texts(context))
+                    _texts(context), bool(options.get("durations", True)))
         write("\n")
 
 
@@ -735,6 +814,7 @@ class TimelineJsPageExporter:
                type="bool"),
         Option("font", "TimelineJS font set ('none': the browser's fonts, no web fonts loaded)", default="default",
                choices=FONTS),
+        Option("durations", _DURATIONS_HELP, type="bool", default=True),
     )
 
     def write(
@@ -757,7 +837,7 @@ class TimelineJsPageExporter:
         }
         css, js = "css/timeline.css", "js/timeline.js"
         head = f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{HTML_LANG[locale]}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -767,7 +847,7 @@ class TimelineJsPageExporter:
 <style>
 html, body {{ height: 100%; margin: 0; padding: 0; }}
 #{CONTAINER_ID} {{ width: 100%; height: 100%; }}
-</style>
+{_font_css(font, locale)}</style>
 </head>
 <body>
 <div id="{CONTAINER_ID}"></div>
@@ -792,7 +872,7 @@ html, body {{ height: 100%; margin: 0; padding: 0; }}
         _noscript(timeline, write, locale, texts)
         write('\n<script type="application/json" id="timeline-data">')
         _write_data(timeline, write_script, _json_dumper(0), "", context.report if context is not None else None,
-                    locale, texts)
+                    locale, texts, bool(options.get("durations", True)))
         write(tail)
 
 

@@ -148,8 +148,9 @@ def expected_dates(event: Event) -> tuple[dt.date | dt.datetime, dt.date | dt.da
     return dt.date(*start.first_day()), dt.date(*last) + dt.timedelta(days=1)
 
 
-def expected_summary(event: Event) -> str:
-    return normalise(event.title, multiline=False) + (" (ongoing)" if event.ongoing else "")
+def expected_summary(event: Event, ongoing: str = " (ongoing)") -> str:
+    """The SUMMARY the exporter writes: the title, and ``ongoing`` (the locale's words) after an ongoing one's."""
+    return normalise(event.title, multiline=False) + (ongoing if event.ongoing else "")
 
 
 def expected_categories(event: Event) -> list[str]:
@@ -192,14 +193,14 @@ def _as_utc(value: Any) -> Any:
     return value
 
 
-def compare_icalendar(calendar: Any, tl: Timeline) -> None:
+def compare_icalendar(calendar: Any, tl: Timeline, ongoing: str = " (ongoing)") -> None:
     """Every in-range event decoded by icalendar matches its source, field by field."""
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
     wanted = [e for e in tl.events if in_range(e)]
     assert len(events) == len(wanted)
     for event in wanted:
         got = events[timeline.event_uid_text(tl.id, event.id)]
-        assert str(got["SUMMARY"]) == expected_summary(event)
+        assert str(got["SUMMARY"]) == expected_summary(event, ongoing)
         begin, finish = expected_dates(event)
         assert _as_utc(got.decoded("DTSTART")) == begin
         assert type(got.decoded("DTSTART")) is type(begin)
@@ -235,14 +236,14 @@ def compare_icalendar(calendar: Any, tl: Timeline) -> None:
         assert got.decoded("DTSTAMP").tzinfo is not None
 
 
-def compare_ical(calendar: Any, tl: Timeline) -> None:
+def compare_ical(calendar: Any, tl: Timeline, ongoing: str = " (ongoing)") -> None:
     """The same comparison through the ``ical`` package."""
     events = {e.uid: e for e in calendar.events}
     wanted = [e for e in tl.events if in_range(e)]
     assert len(events) == len(wanted)
     for event in wanted:
         got = events[timeline.event_uid_text(tl.id, event.id)]
-        assert got.summary == expected_summary(event)
+        assert got.summary == expected_summary(event, ongoing)
         begin, finish = expected_dates(event)
         assert _as_utc(got.dtstart) == begin
         if finish is not None:
@@ -260,14 +261,14 @@ def compare_ical(calendar: Any, tl: Timeline) -> None:
         assert [link.uid for link in got.related_to] == [uid for uid, _ in expected_related(event, tl)]
 
 
-def compare_vobject(calendar: Any, tl: Timeline) -> None:
+def compare_vobject(calendar: Any, tl: Timeline, ongoing: str = " (ongoing)") -> None:
     """The same comparison through ``vobject``."""
     wanted = [e for e in tl.events if in_range(e)]
     events = {e.uid.value: e for e in getattr(calendar, "vevent_list", [])}
     assert len(events) == len(wanted)
     for event in wanted:
         got = events[timeline.event_uid_text(tl.id, event.id)]
-        assert got.summary.value == expected_summary(event)
+        assert got.summary.value == expected_summary(event, ongoing)
         begin, _finish = expected_dates(event)
         assert _as_utc(got.dtstart.value) == begin
         if event.description.strip():
@@ -278,15 +279,18 @@ def compare_vobject(calendar: Any, tl: Timeline) -> None:
         assert links == expected_related(event, tl)
 
 
-def check_all(data: bytes, tl: Timeline) -> None:
-    """Octets, structure and three parsers, each compared with the source timeline."""
+def check_all(data: bytes, tl: Timeline, ongoing: str = " (ongoing)") -> None:
+    """Octets, structure and three parsers, each compared with the source timeline.
+
+    ``ongoing`` is what follows an ongoing event's title in SUMMARY (the export's locale's words).
+    """
     check_octets(data)
     structure = component_lines(data)
     wanted = sum(1 for e in tl.events if in_range(e))
     assert structure == ["BEGIN:VCALENDAR", *(["BEGIN:VEVENT", "END:VEVENT"] * wanted), "END:VCALENDAR"]
-    compare_icalendar(parse_icalendar(data), tl)
-    compare_ical(parse_ical(data), tl)
-    compare_vobject(parse_vobject(data), tl)
+    compare_icalendar(parse_icalendar(data), tl, ongoing)
+    compare_ical(parse_ical(data), tl, ongoing)
+    compare_vobject(parse_vobject(data), tl, ongoing)
 
 
 # --- external programs ----------------------------------------------------------------

@@ -160,11 +160,33 @@ def test_show_and_check_import_neither_pendulum_nor_babel(command, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("args", "pendulum"), [
+    (["show", "--locale", "ko"], False),  # dates in Korean: Babel, but no durations
+    (["export", "-f", "ical"], False),  # iCalendar writes no durations
+    (["export", "-f", "markdown", "-O", "durations=false"], False),
+    (["export", "-f", "markdown"], True),  # the sample has spans: their durations need pendulum
+    (["export", "-f", "timelinejs"], True),
+])
+def test_pendulum_is_imported_only_when_a_duration_is_written(args, pendulum, tmp_path):
+    """Issue 15: pendulum (about 60 ms) is loaded by the first duration written, and English never loads Babel."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "timeline", *args], capture_output=True,
+                          text=True, cwd=tmp_path)  # no timeline.yaml here: the bundled sample is read
+    assert proc.returncode == 0, proc.stderr
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
+    assert ("pendulum" in imported) is pendulum, f"timeline {' '.join(args)}: pendulum imported: {not pendulum}"
+    assert ("babel" in imported) is ("--locale" in args)
+
+
+@pytest.mark.slow
 def test_markdown_export_of_the_sample_imports_no_package_metadata(tmp_path):
-    """Issue 7 (e): the entry-point scan reads ``entry_points.txt`` itself (see ``timeline/registry.py``)."""
+    """Issue 7 (e): the entry-point scan reads ``entry_points.txt`` itself (see ``timeline/registry.py``).
+
+    Without durations: pendulum (issue 15) brings dateutil, and with it ``tempfile``; that is its own cost,
+    allowed for an export that writes durations (``test_pendulum_is_imported_only_when_a_duration_is_written``).
+    """
     environ = {k: v for k, v in os.environ.items() if k != "TIMELINE_PLUGINS"}
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "timeline", "export", "-f", "markdown"],
+        [sys.executable, "-X", "importtime", "-m", "timeline", "export", "-f", "markdown", "-O", "durations=false"],
         capture_output=True,
         text=True,
         cwd=tmp_path,  # no timeline.yaml here: the bundled sample is read
@@ -205,12 +227,15 @@ def test_checking_yaml_imports_no_other_plugin(tmp_path, minimal_yaml):
 
 
 @pytest.mark.slow
-def test_a_markdown_export_imports_only_the_markdown_plugin_and_its_reader(tmp_path):
-    imported = _imported_by("export", "-f", "markdown", "-o", "out.md", cwd=tmp_path)  # the bundled YAML sample
+@pytest.mark.parametrize("durations", [True, False])
+def test_a_markdown_export_imports_only_the_markdown_plugin_and_its_reader(tmp_path, durations):
+    imported = _imported_by("export", "-f", "markdown", "-o", "out.md", "-O", f"durations={str(durations).lower()}",
+                            cwd=tmp_path)  # the bundled YAML sample
     assert {m for m in imported if m.startswith("timeline.plugins")} == {
-        *_HELPERS, "timeline.plugins.yaml_format", "timeline.plugins.markdown",
+        *_HELPERS, "timeline.plugins.yaml_format", "timeline.plugins.markdown", "timeline.plugins._durations",
     }
-    for heavy in ("icalendar", "dateutil", "csv", "html.parser"):
+    # dateutil comes with pendulum, which only durations need
+    for heavy in ("icalendar", "csv", "html.parser", *(() if durations else ("dateutil", "pendulum"))):
         assert heavy not in imported, f"export -f markdown imported {heavy}"
     assert (tmp_path / "out.md").read_text(encoding="utf-8").startswith("#")
 

@@ -423,3 +423,15 @@ def test_the_timezone_option_on_the_command_line(tmp_path: Path) -> None:
     assert "Traceback" not in refused.stderr
     accepted = subprocess.run([*command, "-R", "timezone=Asia/Seoul"], capture_output=True, text=True, timeout=60)
     assert accepted.returncode == 0, accepted.stderr
+
+
+@pytest.mark.parametrize(("locale", "suffix"), [("en", " (ongoing)"), ("ru", " (продолжается)"), ("ja", "（継続中）")])
+def test_an_ongoing_summary_says_so_in_the_locale_and_reads_back_without_it(locale, suffix):
+    pytest.importorskip("babel")
+    story = timeline.Timeline(id="t", title="T", updated=timeline.Date.parse("2024-12-01"), events=[
+        timeline.Event(id="war", title="War (in the east)", start=timeline.Date.parse("2022-02-24"), ongoing=True),
+    ])
+    data, _report = timeline.export_with_report(story, "ical", locale=locale)
+    assert f"SUMMARY:War (in the east){suffix}\r\n" in data.decode("utf-8")
+    back = timeline.load_bytes(data, input_format="ical")
+    assert back.events[0].title == "War (in the east)" and back.events[0].ongoing

@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     (
         "foundation",
         {"_version", "_calendar", "text", "suggest", "problems", "errors", "encoding", "atomic", "_entrypoints",
-         "pluginapi", "_schema", "_urls", "_escape", "_relations"},
+         "pluginapi", "_schema", "_urls", "_escape", "_relations", "_tags"},
     ),
     (
         "dates and wording",

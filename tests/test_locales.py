@@ -509,7 +509,7 @@ def test_an_ongoing_duration_says_as_of_when() -> None:
     assert human_duration(start, as_of, Precision.MONTH, "ru", ongoing=True) == (
         f"уже 2 года 10 месяцев (на 4 декабря 2024{N}г.)"  # February to December
     )
-    assert human_duration(start, as_of, Precision.MONTH, "ko", ongoing=True) == "2년 10개월째 (2024년 12월 4일 기준)"
+    assert human_duration(start, as_of, Precision.MONTH, "ko", ongoing=True) == "2년 10개월 경과 (2024년 12월 4일 기준)"
     assert localized_as_of(as_of, "de") == "Stand: 4. Dezember 2024"
 
 

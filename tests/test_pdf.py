@@ -214,11 +214,13 @@ def test_nothing_in_the_file_acts_but_uri_links(locale):
 def test_korean_renders_hangul_in_an_embedded_font():
     data, _ = _sample("ko")
     reader = PdfReader(io.BytesIO(data))
-    first_note = next(i for i, page in enumerate(reader.pages, start=1)
-                      if "[1] UN Charter" in (page.extract_text() or ""))
-    assert "사건 57건" in _pdftotext(data)
+    first_page = _pdftotext(data)
+    assert first_page.startswith("러시아와 북한, 1945~2024 사건 57건"), first_page[:60]
+    assert reader.metadata is not None and reader.metadata.title == "러시아와 북한, 1945~2024"
+    first_note = next(i for i in range(1, len(reader.pages) + 1) if _pdftotext(data, i, i).startswith("출처"))
     notes = _pdftotext(data, first_note, first_note)
-    assert notes.startswith("출처 [1] UN Charter signed in San Francisco — 1945년 6월 26일"), notes[:80]
+    # the data's Korean titles, as in the picture
+    assert notes.startswith("출처 [1] 샌프란시스코에서 유엔헌장 서명 — 1945년 6월 26일"), notes[:80]
     fonts = {}
     for item in _objects(reader):
         if isinstance(item, DictionaryObject) and item.get("/Type") == "/FontDescriptor":

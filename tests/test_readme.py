@@ -76,3 +76,19 @@ def test_the_relation_example_gives_the_markdown_shown(tmp_path: Path):
     written = (tmp_path / "story.md").read_text(encoding="utf-8")
     assert _marked("relations.md") in written
     assert "- Echoes: [Soviet–DPRK treaty signed](#sovietdprk-treaty-signed)\n" in written
+
+
+def test_everyday_locale_commands_work_as_written(tmp_path: Path):
+    """Issue 15's "Done means": the README's --locale exports run as written, on the bundled sample."""
+    commands = [c for c in _section_commands("Everyday use") if "--locale" in c and " -o " in c]
+    assert "timeline export --locale ru -o russia-dprk.ru.md" in commands
+    assert "timeline export --locale ko -o story.html" in commands
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for command in commands:
+        result = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True,
+                                timeout=120, check=False)
+        assert result.returncode == 0, f"{command}\n{result.stderr}"
+    russian = (tmp_path / "russia-dprk.ru.md").read_text(encoding="utf-8")
+    assert "## События" in russian and "3 года 1 месяц 2 дня" in russian  # the Korean War, and how long it lasted
+    page = (tmp_path / "story.html").read_text(encoding="utf-8")
+    assert '<html lang="ko">' in page and "2024년 6월 19일" in page and "3년 1개월 2일" in page

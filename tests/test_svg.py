@@ -285,6 +285,35 @@ def test_locale_writes_dates_and_lang(monkeypatch):
     _check_layout(data)
 
 
+def test_locale_draws_the_datas_translated_titles_and_a_translated_legend():
+    pytest.importorskip("babel")
+    story = timeline.sample()
+    data, report = timeline.export_with_report(story, "svg", locale="ru")
+    text = data.decode()
+    assert f"<title id=\"svg-title\">{story.translations['ru'].title}</title>" in text
+    labels = label_texts(parse(data))
+    assert set(labels) == {event.id for event in story.events}  # all labelled at the default width
+    for event in story.events:  # in the Russian title, wrapped over lines
+        assert all(line and line in event.translations["ru"].title for line in labels[event.id]), event.id
+    assert "день или момент" in text and "a day or a moment" not in text
+    assert report.untranslated_by == ()  # every title has a Russian translation; descriptions are not drawn
+    _check_layout(data)
+
+
+def test_titles_without_a_translation_are_counted_and_drawn_in_the_original():
+    pytest.importorskip("babel")
+    story = Timeline(id="t", title="Original", events=[
+        Event(id="a", title="Only English", start=Date(2000)),
+        Event(id="b", title="Also English", start=Date(2001),
+              translations={"ru": timeline.Translation(title="По-русски")}),
+    ])
+    data, report = timeline.export_with_report(story, "svg", locale="ru")
+    text = data.decode()
+    assert "Only English" in text and "По-русски" in text and "Also English" not in text
+    assert any(kind == "event" and field == "title" and missing == ("a",)
+               for kind, field, _count, missing in report.untranslated_by), report.untranslated_by
+
+
 def test_cli_picks_svg_from_the_file_name(tmp_path):
     out = tmp_path / "story.svg"
     from timeline.cli import cli

@@ -277,13 +277,57 @@ def test_sample_in_a_locale_shows_localised_dates_on_the_slides(
     assert sorted(by_id) == sorted(event.id for event in tl.events)
     for event in tl.events:
         assert by_id[event.id]["date"] == human_span(event.start, event.end, ongoing=event.ongoing, locale=code)
+        if event.end is not None:  # the duration leads the slide's text, as TimelineJS shows it
+            lasted = timeline.human_duration(event.start, event.end, locale=code)
+            assert by_id[event.id]["text"].startswith(lasted), (event.id, by_id[event.id]["text"][:80])
         # the sample's translated titles, as the data has them (every event has one in ru and ko)
         assert by_id[event.id]["headline"] == event.translations[code].title
     assert slides[0]["headline"] == tl.translations[code].title
     assert anchor in [slide["date"] for slide in slides[1:]]
     assert rendered.js("() => window.timeline.language.lang") == code
+    # Fonts: <html lang> is the locale's, and slide text names a stack with Cyrillic and Hangul fonts.
+    assert rendered.js("() => document.documentElement.lang") == code
+    (event_id,) = [slide["id"] for slide in slides[1:] if slide["date"] == anchor][:1]
+    date_selector = f'.tl-storyslider [id="{event_id}"] .tl-headline-date'
+    families = rendered.js("""s => [s, s.replace('.tl-headline-date', '.tl-text-content p'),
+                                    s.replace('.tl-headline-date', '.tl-headline')]
+        .map(q => getComputedStyle(document.querySelector(q)).fontFamily)""", date_selector)
+    for family in families:
+        assert '"Noto Sans"' in family or '"Noto Serif"' in family, family  # Latin and Cyrillic
+        assert '"Noto Sans CJK KR"' in family and '"Malgun Gothic"' in family, family  # Hangul
+    # The glyphs of the localised date: from a CJK font for Hangul (Debian's fonts-noto-cjk), none missing.
+    used = _platform_fonts(rendered, date_selector)
+    assert used and all(font["glyphCount"] > 0 for font in used), used
+    if code == "ko":
+        if not _has_font("Noto Sans CJK KR"):
+            if os.environ.get("CI"):
+                pytest.fail("fonts-noto-cjk is not installed (.ci/setup installs it)")
+            pytest.skip("no Noto Sans CJK KR (apt-get install fonts-noto-cjk)")
+        assert any(font["familyName"].startswith("Noto Sans CJK") for font in used), used
+    else:
+        assert not any("CJK" in font["familyName"] for font in used), used
     ARTIFACTS.mkdir(exist_ok=True)
     rendered.page.screenshot(path=str(ARTIFACTS / f"timelinejs-sample-{code}.png"))
+
+
+def _platform_fonts(rendered: Rendered, selector: str) -> list[dict[str, Any]]:
+    """The fonts Chromium drew an element's text with (DevTools' "Rendered Fonts"), with glyph counts."""
+    cdp = rendered.page.context.new_cdp_session(rendered.page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts: list[dict[str, Any]] = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return fonts
+
+
+def _has_font(family: str) -> bool:
+    import subprocess
+
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    return family in subprocess.run([fc_list, ":", "family"], capture_output=True, text=True).stdout
 
 
 # --- hostile data ------------------------------------------------------------------

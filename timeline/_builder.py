@@ -27,10 +27,10 @@ from ._schema import (
     TIMELINE_FIELDS,
     TRANSLATION_FIELDS,
 )
+from ._tags import language_tag, language_tag_problem
 from .dates import Date, parse_span
 from .errors import DateError
 from .fastpath import FastBuilder
-from .locales import language_tag, language_tag_problem
 from .model import Era, Event, Location, Media, Source, Translation
 from .problems import Problem
 from .protocols import Document, Path

@@ -14,8 +14,8 @@ from typing import Any
 import attrs
 
 from ._records import Translation
+from ._tags import language_tag
 from .errors import OptionError, wrong_type
-from .locales import language_tag
 
 __all__ = ["TranslatedText", "find_translation", "translated"]
 

@@ -19,9 +19,9 @@ from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from ._schema import EVENT_FIELDS, LOCATION_FIELDS, MEDIA_FIELDS, SOURCE_FIELDS, TRANSLATION_FIELDS
+from ._tags import language_tag
 from .dates import Date, parse_span
 from .errors import DateError
-from .locales import language_tag
 from .model import Event, Location, Media, Source, Translation
 from .text import CONTROL_RE, MULTILINE_CONTROL_RE
 from .validation import MAX_ORDER, MIN_ORDER, interval_problem, is_plain_data

@@ -12,10 +12,12 @@ imported only when something is written with them.  See ``docs/locales.md``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from ._tags import _HINTS, language_tag, language_tag_problem
 from .errors import UnknownLocaleError, UsageError, wrong_type
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,12 +46,11 @@ _EXTRA = "timeline-events[locales]"
 _TAG = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
 #: Chinese written in Traditional characters: we have Simplified only, and will not pass one off as the other.
 _TRADITIONAL = {"hant", "tw", "hk", "mo"}
-#: Codes people reach for that are not the language's (a country's, or ISO 639-2), for "did you mean".
-_HINTS = {
-    "kr": "ko", "kp": "ko", "kor": "ko", "jp": "ja", "jpn": "ja", "cn": "zh", "chi": "zh", "zho": "zh",
-    "ua": "uk", "ukr": "uk", "rus": "ru", "ger": "de", "deu": "de", "fre": "fr", "fra": "fr",
-    "us": "en", "gb": "en", "eng": "en",
-}
+
+
+
+#: Tags already resolved: exporters ask for every date they write.
+_RESOLVED: dict[str, str] = {}
 
 
 def resolve_locale(tag: str) -> str:
@@ -63,6 +64,16 @@ def resolve_locale(tag: str) -> str:
     """
     if not isinstance(tag, str):
         raise wrong_type("resolve_locale(tag)", "a locale tag (a str) such as 'ru' or 'ko-KR'", tag)
+    known = _RESOLVED.get(tag)
+    if known is not None:
+        return known
+    code = _resolve(tag)
+    if len(_RESOLVED) < 1024:  # tags come from options; a bounded table, whatever a caller passes
+        _RESOLVED[tag] = code
+    return code
+
+
+def _resolve(tag: str) -> str:
     text = tag.strip().split(".", 1)[0].split("@", 1)[0]  # POSIX: language_TERRITORY.codeset@modifier
     if text in ("C", "POSIX"):
         return "en"
@@ -76,53 +87,6 @@ def resolve_locale(tag: str) -> str:
     if language in SUPPORTED_LOCALES:
         return language
     raise UnknownLocaleError(tag, SUPPORTED_LOCALES, suggestion=_suggest(language))
-
-
-#: A language tag of the data format: a language, optionally a script and a region (``zh-Hant``, ``pt-BR``).
-_LANGUAGE_TAG = re.compile(r"([A-Za-z]{2,3})(?:-([A-Za-z]{4}))?(?:-([A-Za-z]{2}|[0-9]{3}))?")
-_TAG_HELP = ("a language tag is a language's ISO 639 code ('ru', 'ko'), optionally with a script or region "
-             "('zh-Hant', 'pt-BR')")
-
-
-def language_tag(tag: str) -> str | None:
-    """``tag`` in its canonical case (``ZH-hant`` gives ``zh-Hant``), or ``None`` if it is not a language tag here.
-
-    The data format's tags (the keys of ``translations``) are a subset of
-    BCP 47: a language's two- or three-letter ISO 639 code, then optionally
-    a four-letter script and a two-letter or three-digit region.  Codes
-    people write for a language that are not its code (a country's, such
-    as ``kr`` or ``jp``, or ISO 639-2's ``rus``) are refused too.
-    """
-    match = _LANGUAGE_TAG.fullmatch(tag) if isinstance(tag, str) else None
-    if match is None:
-        return None
-    language, script, region = match.groups()
-    if language.lower() in _HINTS:
-        return None
-    parts = [language.lower()]
-    if script:
-        parts.append(script.title())
-    if region:
-        parts.append(region.upper())
-    return "-".join(parts)
-
-
-def language_tag_problem(tag: object) -> tuple[str, str] | None:
-    """Why ``tag`` cannot be a key of ``translations``, and a hint; ``None`` if it can (in any case)."""
-    if isinstance(tag, str) and language_tag(tag) is not None:
-        return None
-    if isinstance(tag, bool):  # YAML 1.1 reads an unquoted no (Norwegian) as false
-        return "expected a language tag, got true/false", "quote it: 'no'"
-    if not isinstance(tag, str):
-        return f"expected a language tag, got {type(tag).__name__}", _TAG_HELP
-    language = tag.replace("_", "-").split("-", 1)[0].lower()
-    if language in _HINTS:
-        return f"{tag!r} is not a language's code", f"did you mean {_HINTS[language]!r}?"
-    if "_" in tag:
-        fixed = tag.replace("_", "-")
-        if language_tag(fixed) is not None:
-            return f"{tag!r} is not a language tag", f"write {language_tag(fixed)!r}: BCP 47 joins with '-'"
-    return f"{tag!r} is not a language tag", _TAG_HELP
 
 
 def _suggest(language: str) -> str | None:
@@ -209,7 +173,9 @@ def human_duration(
     A span shorter than its unit is "less than a year" (or month, day,
     minute).  With ``ongoing=True`` the end is the date the data was last
     checked (the timeline's ``updated``): "for 2 years 9 months 10 days, as
-    of 4 December 2024".
+    of 4 December 2024".  When an end is approximate or uncertain (``1950~``,
+    ``1953?``) the count is "about 3 years": it is still counted from the
+    dates as written, and "about" says it is no firmer than they are.
     """
     from .dates import Date, Precision
 
@@ -223,7 +189,9 @@ def human_duration(
     code = resolve_locale(locale)
     from ._l10n.durations import duration_words
 
-    words = duration_words(start, end_or_as_of, precision, code)
+    about = start.approximate or start.uncertain or (
+        not ongoing and (end_or_as_of.approximate or end_or_as_of.uncertain))
+    words = duration_words(start, end_or_as_of, precision, code, about)
     if not ongoing:
         return words
     template = message("duration", "for {duration}, as of {date}", code)
@@ -236,6 +204,11 @@ def message(context: str, key: str, locale: str = "en") -> str:
     if code == "en":
         return key
     _cldr(code)  # reading a catalogue needs Babel too: say so in the same words
+    return _message(context, key, code)
+
+
+@functools.lru_cache(maxsize=1024)
+def _message(context: str, key: str, code: str) -> str:
     from ._l10n import translations
 
     return translations(code).pgettext(context, key)

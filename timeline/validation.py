@@ -523,7 +523,7 @@ def _event_form(event: Event) -> Iterable[tuple[str, tuple[str, str | None] | No
 
 def translation_form(translations: Any) -> Iterable[tuple[str, tuple[str, str | None] | None]]:
     """(field, problem or None) for each value of ``translations``: the rules reading a file applies."""
-    from .locales import language_tag, language_tag_problem
+    from ._tags import language_tag, language_tag_problem
 
     if not isinstance(translations, Mapping):
         yield "translations", (f"expected a mapping, got {type_name(translations)}", None)

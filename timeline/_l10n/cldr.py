@@ -159,11 +159,18 @@ def _qualify(date: Date, text: str, code: str) -> str:
     return translations(code).pgettext(context, key).format(date=text)
 
 
+#: Dates repeat across a timeline (the same day in many sources, the same month or year):
+#: each is written once per locale.  Dates are frozen, so they are their own cache keys.
+_CACHE_SIZE = 1 << 16
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def localized_date(date: Date, code: str) -> str:
     """One date in the language of a resolved locale code other than English."""
     return _qualify(date, _plain(date, code), code)
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def localized_span(start: Date, end: Date | None, ongoing: bool, code: str) -> str:
     """A span, sharing what both ends have in common where CLDR has an interval pattern for it."""
     if ongoing:
