@@ -530,13 +530,15 @@ def _title_counter(report: Report, locale: str) -> Callable[[Any], TranslatedTex
 
 def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str = "en",
          format_name: str = "svg", min_height: int = 0,
-         texts: Callable[[Any], TranslatedText] | None = None) -> str:
+         texts: Callable[[Any], TranslatedText] | None = None, notes: Mapping[str, int] | None = None) -> str:
     """The SVG document for ``tl``, at least ``min_height`` tall (``format_name`` is the exporter's, for warnings).
 
     ``texts`` gives the title to show of the timeline, an era or an event;
     by default the data's translation into ``locale`` where it has one, each
     title shown in the original counted in ``report`` (descriptions are not
-    drawn, so they are not looked up).
+    drawn, so they are not looked up).  ``notes`` maps event ids to note
+    numbers: a labelled event's date line then ends with its number, ``[3]``
+    (the PDF's numbered sources).
     """
     if texts is None:
         texts = _title_counter(report, locale)
@@ -649,7 +651,10 @@ def draw(tl: Timeline, options: Mapping[str, Any], report: Report, locale: str =
             if item.event.id not in labelled_ids:
                 continue
             event = item.event
-            label = _label(texts(event).title, human_span(event.start, event.end, ongoing=event.ongoing, locale=locale))
+            date_text = human_span(event.start, event.end, ongoing=event.ongoing, locale=locale)
+            if notes and event.id in notes:
+                date_text = f"{date_text} [{notes[event.id]}]"
+            label = _label(texts(event).title, date_text)
             x0 = x_of(item.start)
             x1 = max(x_of(item.stop), x0)
             if item.kind == "point":

@@ -268,3 +268,14 @@ def test_without_the_watch_extra_preview_watch_names_it(env, tmp_path):
     plain = run(env, "preview", "--print-path", TMPDIR=str(tmp_path))
     assert plain.returncode == 0, plain.stderr
     assert Path(plain.stdout.strip()).parent == tmp_path
+
+
+def test_without_the_pictures_extra_png_and_pdf_name_it(env, tmp_path):
+    """Issue 16: resvg-py and fpdf2 are the extra timeline-events[pictures]; SVG needs neither."""
+    for name in ("story.png", "story.pdf"):
+        result = run(env, "export", "-o", str(tmp_path / name))
+        assert result.returncode == 1, result.stderr
+        assert 'pip install "timeline-events[pictures]"' in result.stderr and "Traceback" not in result.stderr
+        assert not (tmp_path / name).exists()
+    svg = run(env, "export", "-o", str(tmp_path / "story.svg"))
+    assert svg.returncode == 0, svg.stderr

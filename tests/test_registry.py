@@ -244,7 +244,7 @@ def test_the_builtins_declare_exactly_the_formats_they_provide():
 
     declared = _declarations(ep for ep in find_entry_points(FORMATS_GROUP) if ep.dist_name == "timeline-events")
     builtins = [ep for ep in find_entry_points("timeline") if ep.dist_name == "timeline-events"]
-    assert len(builtins) == 10
+    assert len(builtins) == 11
     for ep in builtins:
         module = ep.load()
         table = declared[("timeline-events", ep.value)]
@@ -274,7 +274,7 @@ def test_an_unknown_name_imports_everything_for_its_did_you_mean():
     registry = Registry(environ={"TIMELINE_PLUGINS": ""})
     with pytest.raises(UnknownFormatError, match="did you mean 'markdown'"):
         registry.exporter("markdwon")
-    assert len(_imported(registry)) == 10
+    assert len(_imported(registry)) == 11
     with pytest.raises(UnknownFormatError, match="cannot tell the input format"):
         Registry(environ={"TIMELINE_PLUGINS": ""}).reader_for_path("notes.xyz")
 
