@@ -35,6 +35,8 @@ from timeline import (
     Report,
     Timeline,
     TranslatedText,
+    civil_from_days,
+    days_from_civil,
     human_date,
     human_span,
     message,
@@ -117,27 +119,6 @@ def _n(value: float) -> str:
 # --- time to position ------------------------------------------------------------
 
 
-def _days(year: int, month: int, day: int) -> int:
-    """Days from 1970-01-01 in the proleptic Gregorian calendar (any year, astronomical numbering)."""
-    y = year - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
-
-
-def _civil(days: int) -> tuple[int, int, int]:
-    z = days + 719468
-    era = z // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = mp + (3 if mp < 10 else -9)
-    return yoe + era * 400 + (month <= 2), month, day
-
-
 def _instant(date: Date, *, end: bool) -> float:
     """Where a date starts (or, with ``end``, stops) on the axis, in days since 1970 (UTC when the offset is known)."""
     if date.hour is not None:
@@ -146,14 +127,15 @@ def _instant(date: Date, *, end: bool) -> float:
         else:
             y, mo, d = date.year, date.month or 1, date.day or 1
             h, mi, s = date.hour, date.minute or 0, date.second or 0
-        return _days(y, mo, d) + (h * 3600 + mi * 60 + s) / 86400
+        return days_from_civil(y, mo, d) + (h * 3600 + mi * 60 + s) / 86400
     if date.day is not None:
-        return float(_days(date.year, date.month or 1, date.day) + end)
+        return float(days_from_civil(date.year, date.month or 1, date.day) + end)
     if date.month is not None:
         if not end:
-            return float(_days(date.year, date.month, 1))
-        return float(_days(date.year + 1, 1, 1) if date.month == 12 else _days(date.year, date.month + 1, 1))
-    return float(_days(date.year + end, 1, 1))
+            return float(days_from_civil(date.year, date.month, 1))
+        following = (date.year + 1, 1) if date.month == 12 else (date.year, date.month + 1)
+        return float(days_from_civil(*following, 1))
+    return float(days_from_civil(date.year + end, 1, 1))
 
 
 # --- what is drawn ---------------------------------------------------------------
@@ -289,27 +271,27 @@ _STEP_DAYS = {"year": 365.2425, "month": 30.44, "day": 1.0, "hour": 1 / 24, "min
 def _ticks_in(unit: str, step: int, first: float, last: float) -> list[tuple[float, Date]]:
     """Tick days and dates of one unit and step between two days."""
     out: list[tuple[float, Date]] = []
-    y0 = _civil(math.floor(first))[0]
-    y1 = _civil(math.floor(last))[0] + 1
+    y0 = civil_from_days(math.floor(first))[0]
+    y1 = civil_from_days(math.floor(last))[0] + 1
     if unit == "year":
         # ticks sit on years whose written number is a multiple of the step; there is no year 0
         years = [k * step for k in range(max(1, math.ceil(y0 / step)), y1 // step + 1)]
         bce = [1 - k * step for k in range(max(1, math.ceil((1 - y1) / step)), (1 - y0) // step + 1)]
         for year in sorted(bce + years):
-            day = float(_days(year, 1, 1))
+            day = float(days_from_civil(year, 1, 1))
             if first <= day <= last:
                 out.append((day, Date(year)))
         return out
     if unit == "month":
         for year in range(y0, y1 + 1):
             for month in range(1, 13, step):
-                day = float(_days(year, month, 1))
+                day = float(days_from_civil(year, month, 1))
                 if first <= day <= last:
                     out.append((day, Date(year, month)))
         return out
     start = math.floor(first)
     for whole in range(start, math.floor(last) + 1):
-        y, m, d = _civil(whole)
+        y, m, d = civil_from_days(whole)
         if unit == "day":
             if (d - 1) % step == 0 and d <= 31 - step // 2 and first <= whole <= last:
                 out.append((float(whole), Date(y, m, d)))

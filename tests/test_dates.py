@@ -657,3 +657,26 @@ def test_agrees_with_the_edtf_package(text: str) -> None:
     assert (ours is None) == (theirs is None), (text, ours, theirs)
     if ours is not None:
         assert _our_fields(ours) == _normalise_edtf_time(_edtf_fields(theirs))
+
+
+@given(st.dates())
+def test_days_from_civil_agrees_with_the_standard_library(day: dt.date):
+    import timeline
+
+    assert timeline.days_from_civil(day.year, day.month, day.day) == day.toordinal() - dt.date(1970, 1, 1).toordinal()
+
+
+@given(st.integers(min_value=-5_000_000, max_value=5_000_000))
+def test_civil_from_days_inverts_days_from_civil_for_any_year(days: int):
+    import timeline
+
+    year, month, day = timeline.civil_from_days(days)
+    assert 1 <= month <= 12 and 1 <= day <= days_in_month(year, month)
+    assert timeline.days_from_civil(year, month, day) == days
+
+
+def test_day_numbers_cross_year_zero():
+    import timeline
+
+    assert timeline.days_from_civil(0, 12, 31) + 1 == timeline.days_from_civil(1, 1, 1)  # 1 BCE, then 1 CE
+    assert timeline.civil_from_days(timeline.days_from_civil(-43, 3, 15)) == (-43, 3, 15)

@@ -51,6 +51,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .dates import (
         Date as Date,
         Precision as Precision,
+        civil_from_days as civil_from_days,
+        days_from_civil as days_from_civil,
         parse_span as parse_span,
     )
     from .encoding import (
@@ -186,7 +188,9 @@ __all__ = [
     "__version__",
     "as_of",
     "atomic_output",
+    "civil_from_days",
     "data_timestamp",
+    "days_from_civil",
     "decode_text",
     "display_width",
     "escape_markdown",
@@ -259,7 +263,9 @@ _EXPORTS = {
     "UsageError": "errors",
     "as_of": "stamps",
     "atomic_output": "atomic",
+    "civil_from_days": "dates",
     "data_timestamp": "stamps",
+    "days_from_civil": "dates",
     "decode_text": "encoding",
     "display_width": "locales",
     "escape_markdown": "_escape",

@@ -70,8 +70,9 @@ def days_in_month(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-def _days_from_civil(year: int, month: int, day: int) -> int:
-    """Days since 1970-01-01; pure integer arithmetic, valid for any year."""
+def days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 in the proleptic Gregorian calendar: pure integer arithmetic, any year
+    (astronomical numbering: 0 is 1 BCE).  For placing dates on a scale, as a picture's axis does."""
     y = year - (month <= 2)
     era = y // 400
     yoe = y - era * 400
@@ -80,8 +81,8 @@ def _days_from_civil(year: int, month: int, day: int) -> int:
     return era * 146097 + doe - 719468
 
 
-def _civil_from_days(days: int) -> tuple[int, int, int]:
-    """Inverse of :func:`_days_from_civil`."""
+def civil_from_days(days: int) -> tuple[int, int, int]:
+    """``(year, month, day)`` that many days after 1970-01-01: the inverse of :func:`days_from_civil`."""
     z = days + 719468
     era = z // 146097
     doe = z - era * 146097
@@ -261,7 +262,7 @@ class Date:
             raise ValueError(f"{self.isoformat()} has no time with a known UTC offset")
         seconds = self.hour * 3600 + (self.minute or 0) * 60 + (self.second or 0) - self.offset * 60
         shift, seconds = divmod(seconds, 86400)
-        year, month, day = _civil_from_days(_days_from_civil(self.year, self.month or 1, self.day or 1) + shift)
+        year, month, day = civil_from_days(days_from_civil(self.year, self.month or 1, self.day or 1) + shift)
         hour, rest = divmod(seconds, 3600)
         minute, second = divmod(rest, 60)
         return (year, month, day, hour, minute, second)

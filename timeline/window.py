@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from .dates import Date, _civil_from_days, _days_from_civil
+from .dates import Date, civil_from_days, days_from_civil
 
 if TYPE_CHECKING:  # pragma: no cover
     from datetime import tzinfo
@@ -76,8 +76,8 @@ class Window:
         # days: a date's days start on or after ``high`` once its first day
         # is on or after the day ``high`` rounds up to, and reach past
         # ``low`` once its last day is on or after the day ``low`` falls in.
-        self._first_out = None if until is None else _civil_from_days(-(-int(self.high) // _DAY))
-        self._last_in = None if since is None else _civil_from_days(int(self.low) // _DAY)
+        self._first_out = None if until is None else civil_from_days(-(-int(self.high) // _DAY))
+        self._last_in = None if since is None else civil_from_days(int(self.low) // _DAY)
 
     @property
     def is_empty(self) -> bool:
@@ -86,7 +86,7 @@ class Window:
     def _time(self, date: Date) -> int:
         """Where a time stands on the clock (its first second)."""
         wall = (
-            _days_from_civil(date.year, date.month or 1, date.day or 1) * _DAY
+            days_from_civil(date.year, date.month or 1, date.day or 1) * _DAY
             + (date.hour or 0) * 3600
             + (date.minute or 0) * 60
             + (date.second or 0)
@@ -99,14 +99,14 @@ class Window:
     def first(self, date: Date) -> int:
         """The first second the date covers."""
         if date.hour is None:
-            return _days_from_civil(date.year, date.month or 1, date.day or 1) * _DAY
+            return days_from_civil(date.year, date.month or 1, date.day or 1) * _DAY
         return self._time(date)
 
     def after(self, date: Date) -> int:
         """The first second after the date."""
         if date.hour is None:
             year, month, day = date.last_day()
-            return (_days_from_civil(year, month, day) + 1) * _DAY
+            return (days_from_civil(year, month, day) + 1) * _DAY
         return self._time(date) + (1 if date.second is not None else 60)
 
     def overlaps(self, start: Date, end: Date | None, ongoing: bool) -> bool:
