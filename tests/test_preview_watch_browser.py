@@ -9,7 +9,6 @@ leaves the machine.  Waits are generous bounds, not speed measurements.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +17,9 @@ from typing import Any
 import pytest
 
 import timeline
+from tests.browser_helpers import launch_chromium, record_errors
 from tests.test_preview_watch import BROKEN, STORY, WAIT, Preview
-from tests.test_timelinejs_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DIST, _missing
+from tests.test_timelinejs_browser import ARTIFACTS, DIST, _missing
 
 pytestmark = pytest.mark.slow
 
@@ -32,20 +32,10 @@ READY = f"() => {{ const t = {VIEW}.timeline; return !!t && t.ready === true; }}
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    reason = _missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(reason)
-    pytest.importorskip("watchfiles")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    missing = _missing()
+    if not missing:
+        pytest.importorskip("watchfiles")
+    yield from launch_chromium(missing)
 
 
 def _headline(page: Any, event_id: str) -> str | None:
@@ -76,11 +66,8 @@ def test_preview_follows_edits_in_chromium(browser: Any, tmp_path: Path) -> None
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     try:
         page = context.new_page()
-        errors: list[str] = []
+        errors = record_errors(page)
         outside: list[str] = []
-        page.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}")
-                if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
 
         def route(route: Any) -> None:
             if route.request.url.startswith(preview.url):

@@ -15,8 +15,6 @@ outside CI a missing piece skips these tests; with CI set it fails them.
 
 from __future__ import annotations
 
-import os
-import shutil
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,14 +25,12 @@ from timeline.plugins import svg as svg_plugin
 from timeline.plugins._svg_text import clean
 
 import timeline
+from tests.browser_helpers import CHROMIUM, launch_chromium, record_errors
 from timeline import Date, Event, Source, Timeline
 from timeline.testing import HOSTILE_STRINGS, corpus, large_timeline
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 FONTS = (Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"),
          Path("/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
          Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"))
@@ -65,19 +61,7 @@ def _missing() -> str | None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    reason = _missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    yield from launch_chromium(_missing())
 
 
 MEASURE = """() => {
@@ -135,11 +119,8 @@ def show(browser: Any) -> Iterator[Callable[[bytes], Shown]]:
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         contexts.append(context)
         page = context.new_page()
-        errors: list[str] = []
+        errors = record_errors(page)
         requests: list[str] = []
-        page.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}")
-                if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
 
         def route(route: Any) -> None:
             if route.request.url == ORIGIN + "story.svg":

@@ -33,6 +33,7 @@ import pytest
 from timeline.plugins import timelinejs as tljs
 
 import timeline
+from tests.browser_helpers import CHROMIUM, launch_chromium, record_errors
 from timeline import Timeline, human_span
 
 pytestmark = pytest.mark.slow
@@ -41,11 +42,6 @@ HERE = Path(__file__).parent
 PACKAGE = HERE / "browser" / "node_modules" / "@knight-lab" / "timelinejs"
 DIST = PACKAGE / "dist"
 ARTIFACTS = HERE / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 # 1x1 transparent PNG, the answer to every outside image request.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
@@ -69,19 +65,7 @@ def _missing() -> str | None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    reason = _missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    yield from launch_chromium(_missing())
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -153,11 +137,8 @@ def render(browser: Any, site: tuple[Path, str]) -> Iterator[Callable[..., Rende
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         contexts.append(context)
         page = context.new_page()
-        errors: list[str] = []
+        errors = record_errors(page)
         outside: list[str] = []
-        page.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}")
-                if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
 
         def route(route: Any) -> None:
             url = route.request.url
